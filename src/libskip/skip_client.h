@@ -1,0 +1,111 @@
+/*
+ * Copyright (C) 2026 strongswan-skip authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+/**
+ * @defgroup libskip libskip
+ *
+ * The SKIP client core: talks to a Key Provider over HTTPS as the SKIP draft
+ * specifies. It does not depend on strongSwan, so it can be tested alone.
+ *
+ * @defgroup skip_client skip_client
+ * @{ @ingroup libskip
+ */
+
+#ifndef SKIP_CLIENT_H_
+#define SKIP_CLIENT_H_
+
+#include "skip_capabilities.h"
+#include "skip_config.h"
+#include "skip_key.h"
+#include "skip_status.h"
+
+/** key size the draft makes the default, in bits */
+#define SKIP_DEFAULT_KEY_BITS 256
+/** smallest key accepted from a KP, in bits */
+#define SKIP_MIN_KEY_BITS 128
+
+typedef struct skip_client_t skip_client_t;
+
+/**
+ * Client of one Key Provider, implementing the methods of the SKIP draft
+ * (Table 2). Thread-safe: concurrent calls use separate connections.
+ *
+ * Every operation is bounded by the configured budget (timeout), including
+ * retries of answers that may change (5xx, lost connections).
+ */
+struct skip_client_t {
+
+	/**
+	 * GET /capabilities
+	 *
+	 * @param caps		receives the capabilities
+	 * @param err		receives the reason on failure (may be NULL)
+	 */
+	skip_status_t (*get_capabilities)(skip_client_t *this,
+									  skip_capabilities_t **caps,
+									  skip_error_t *err);
+
+	/**
+	 * GET /key?remoteSystemID=...[&size=...]: a new key shared with the KP
+	 * of the given remote system.
+	 *
+	 * @param remote	remote system ID (validated)
+	 * @param bits		key size to request, 0 for the KP's default (256)
+	 * @param key		receives keyId and key
+	 * @param err		receives the reason on failure (may be NULL)
+	 */
+	skip_status_t (*get_key)(skip_client_t *this, const char *remote,
+							 unsigned bits, skip_key_t **key,
+							 skip_error_t *err);
+
+	/**
+	 * GET /key/{keyId}?remoteSystemID=...: the key with the given keyId,
+	 * which the KP of the given remote system made.
+	 *
+	 * @param key_id	keyId (validated)
+	 * @param remote	remote system ID (validated)
+	 * @param key		receives keyId and key
+	 * @param err		receives the reason on failure (may be NULL)
+	 */
+	skip_status_t (*get_key_by_id)(skip_client_t *this, const char *key_id,
+								   const char *remote, skip_key_t **key,
+								   skip_error_t *err);
+
+	/**
+	 * GET /entropy[?minentropy=...]
+	 *
+	 * @param bits		entropy to request, 0 for the KP's default (256)
+	 * @param entropy	receives the random bytes
+	 * @param err		receives the reason on failure (may be NULL)
+	 */
+	skip_status_t (*get_entropy)(skip_client_t *this, unsigned bits,
+								 skip_entropy_t **entropy, skip_error_t *err);
+
+	/**
+	 * Base URL of the KP, for log lines.
+	 */
+	const char *(*get_url)(skip_client_t *this);
+
+	/**
+	 * Close connections, wipe the PSK and free the client.
+	 */
+	void (*destroy)(skip_client_t *this);
+};
+
+/**
+ * Create a client for one KP.
+ *
+ * @param config	how to reach the KP (copied)
+ * @param err		receives the reason on failure (may be NULL)
+ * @return			client, NULL if the settings are unusable
+ */
+skip_client_t *skip_client_create(const skip_kp_config_t *config,
+								  skip_error_t *err);
+
+#endif /** SKIP_CLIENT_H_ @}*/

@@ -1,0 +1,490 @@
+/*
+ * Copyright (C) 2026 strongswan-skip authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+#include "skip_http.h"
+#include "skip_json.h"
+#include "skip_key.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "dev"
+#endif
+
+typedef struct private_skip_http_t private_skip_http_t;
+
+/**
+ * An easy handle and the connection it keeps open to the KP.
+ */
+typedef struct {
+	CURL *curl;
+	bool busy;
+} slot_t;
+
+struct private_skip_http_t {
+
+	/** public interface */
+	skip_http_t public;
+
+	/** base URL without trailing slash */
+	char *url;
+
+	/** settings; string members point to the copies below */
+	skip_kp_config_t config;
+
+	/** copies of the file names of config */
+	char *ca_file, *cert_file, *key_file;
+
+	/** copy of the PSK (SKIP_AUTH_PSK) */
+	skip_psk_t psk;
+
+	/** protects slots (never held during I/O) */
+	pthread_mutex_t mutex;
+
+	/** reusable handles */
+	slot_t *slots;
+};
+
+/**
+ * A growing response body; grown by copy so every old buffer is wiped.
+ */
+typedef struct {
+	char *buf;
+	size_t len;
+	size_t size;
+	bool too_large;
+	bool nomem;
+} body_t;
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_result = CURLE_FAILED_INIT;
+
+static void curl_init(void)
+{
+	curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+static size_t write_cb(char *data, size_t size, size_t nmemb, void *user)
+{
+	body_t *body = user;
+	size_t n = size * nmemb, new_size;
+	char *buf;
+
+	if (body->len + n > SKIP_JSON_BODY_MAX)
+	{
+		body->too_large = true;
+		return 0;
+	}
+	if (body->len + n + 1 > body->size)
+	{
+		new_size = body->size ? body->size * 2 : 1024;
+		while (new_size < body->len + n + 1)
+		{
+			new_size *= 2;
+		}
+		buf = malloc(new_size);
+		if (!buf)
+		{
+			body->nomem = true;
+			return 0;
+		}
+		if (body->buf)
+		{
+			memcpy(buf, body->buf, body->len);
+			skip_memwipe(body->buf, body->size);
+			free(body->buf);
+		}
+		body->buf = buf;
+		body->size = new_size;
+	}
+	memcpy(body->buf + body->len, data, n);
+	body->len += n;
+	body->buf[body->len] = '\0';
+	return n;
+}
+
+static CURLcode ssl_ctx_cb(CURL *curl, void *ssl_ctx, void *user)
+{
+	private_skip_http_t *this = user;
+
+	(void)curl;
+	if (!skip_tls_client_use_psk(ssl_ctx, &this->psk))
+	{
+		return CURLE_SSL_CERTPROBLEM;
+	}
+	return CURLE_OK;
+}
+
+/**
+ * Set up a handle with everything but the URL and the per-request budget.
+ */
+static CURL *create_handle(private_skip_http_t *this)
+{
+	bool psk = this->config.auth == SKIP_AUTH_PSK;
+	long version;
+	CURL *curl;
+
+	curl = curl_easy_init();
+	if (!curl)
+	{
+		return NULL;
+	}
+	version = this->config.allow_tls12 ? CURL_SSLVERSION_TLSv1_2
+										: CURL_SSLVERSION_TLSv1_3;
+	/* a failing option means this libcurl lacks TLS features we rely on */
+	if (curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L) ||
+		curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https") ||
+		curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L) ||
+		curl_easy_setopt(curl, CURLOPT_USERAGENT,
+						 "strongswan-skip/" PACKAGE_VERSION) ||
+		curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L) ||
+		curl_easy_setopt(curl, CURLOPT_MAXCONNECTS, 2L) ||
+		curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+						 (long)this->config.connect_timeout_ms) ||
+		curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_cb) ||
+		curl_easy_setopt(curl, CURLOPT_SSLVERSION,
+						 version | CURL_SSLVERSION_MAX_TLSv1_3) ||
+		curl_easy_setopt(curl, CURLOPT_TLS13_CIPHERS, SKIP_TLS13_SUITE) ||
+		curl_easy_setopt(curl, CURLOPT_SSL_CIPHER_LIST,
+						 psk ? SKIP_TLS12_PSK_SUITES : SKIP_TLS12_CERT_SUITES))
+	{
+		curl_easy_cleanup(curl);
+		return NULL;
+	}
+	if (psk)
+	{
+		/* the PSK authenticates the KP; skip_tls refuses any certificate */
+		if (curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L) ||
+			curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L) ||
+			curl_easy_setopt(curl, CURLOPT_SSL_SESSIONID_CACHE, 0L) ||
+			curl_easy_setopt(curl, CURLOPT_SSL_CTX_FUNCTION, ssl_ctx_cb) ||
+			curl_easy_setopt(curl, CURLOPT_SSL_CTX_DATA, this))
+		{
+			curl_easy_cleanup(curl);
+			return NULL;
+		}
+	}
+	else
+	{
+		if (curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L) ||
+			curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L) ||
+			(this->ca_file &&
+			 curl_easy_setopt(curl, CURLOPT_CAINFO, this->ca_file)) ||
+			(this->cert_file &&
+			 curl_easy_setopt(curl, CURLOPT_SSLCERT, this->cert_file)) ||
+			(this->key_file &&
+			 curl_easy_setopt(curl, CURLOPT_SSLKEY, this->key_file)))
+		{
+			curl_easy_cleanup(curl);
+			return NULL;
+		}
+	}
+	return curl;
+}
+
+/**
+ * Take an idle handle (creating it on first use). When all slots are busy a
+ * temporary handle is returned (slot NULL): callers never wait for each other.
+ */
+static CURL *acquire(private_skip_http_t *this, slot_t **slot)
+{
+	unsigned i;
+
+	*slot = NULL;
+	pthread_mutex_lock(&this->mutex);
+	for (i = 0; i < this->config.connections; i++)
+	{
+		if (!this->slots[i].busy)
+		{
+			this->slots[i].busy = true;
+			*slot = &this->slots[i];
+			break;
+		}
+	}
+	pthread_mutex_unlock(&this->mutex);
+
+	if (!*slot)
+	{
+		return create_handle(this);
+	}
+	if (!(*slot)->curl)
+	{
+		(*slot)->curl = create_handle(this);
+		if (!(*slot)->curl)
+		{
+			pthread_mutex_lock(&this->mutex);
+			(*slot)->busy = false;
+			pthread_mutex_unlock(&this->mutex);
+			return NULL;
+		}
+	}
+	return (*slot)->curl;
+}
+
+static void release(private_skip_http_t *this, slot_t *slot, CURL *curl)
+{
+	if (!slot)
+	{
+		curl_easy_cleanup(curl);
+		return;
+	}
+	pthread_mutex_lock(&this->mutex);
+	slot->busy = false;
+	pthread_mutex_unlock(&this->mutex);
+}
+
+static skip_status_t map_curl_error(private_skip_http_t *this, CURLcode res,
+									const char *detail, body_t *body,
+									skip_error_t *err)
+{
+	const char *what = detail[0] ? detail : curl_easy_strerror(res);
+
+	switch (res)
+	{
+		case CURLE_COULDNT_RESOLVE_HOST:
+		case CURLE_COULDNT_CONNECT:
+		case CURLE_GOT_NOTHING:
+		case CURLE_SEND_ERROR:
+		case CURLE_RECV_ERROR:
+			return skip_error_set(err, SKIP_ERR_CONNECT, 0, "%s: %s",
+								  this->url, what);
+		case CURLE_OPERATION_TIMEDOUT:
+			return skip_error_set(err, SKIP_ERR_TIMEOUT, 0, "%s: %s",
+								  this->url, what);
+		case CURLE_SSL_CONNECT_ERROR:
+		case CURLE_PEER_FAILED_VERIFICATION:
+		case CURLE_SSL_CERTPROBLEM:
+		case CURLE_SSL_CIPHER:
+		case CURLE_SSL_CACERT_BADFILE:
+		case CURLE_SSL_ISSUER_ERROR:
+		case CURLE_USE_SSL_FAILED:
+			return skip_error_set(err, SKIP_ERR_TLS, 0, "%s: %s", this->url,
+								  what);
+		case CURLE_WRITE_ERROR:
+			if (body->too_large)
+			{
+				return skip_error_set(err, SKIP_ERR_PROTOCOL, 0,
+									  "%s: response body exceeds %d bytes",
+									  this->url, SKIP_JSON_BODY_MAX);
+			}
+			if (body->nomem)
+			{
+				return skip_error_set(err, SKIP_ERR_NOMEM, 0, "out of memory");
+			}
+			/* fall through */
+		default:
+			return skip_error_set(err, SKIP_ERR_INTERNAL, 0, "%s: %s",
+								  this->url, what);
+	}
+}
+
+static skip_status_t http_get(skip_http_t *public, const char *target,
+							  unsigned timeout_ms,
+							  skip_http_response_t *response,
+							  skip_error_t *err)
+{
+	private_skip_http_t *this = (private_skip_http_t*)public;
+	char errbuf[CURL_ERROR_SIZE] = "";
+	body_t body = {};
+	slot_t *slot;
+	CURLcode res;
+	CURL *curl;
+	char *url;
+	long code = 0;
+
+	memset(response, 0, sizeof(*response));
+	if (asprintf(&url, "%s%s", this->url, target) < 0)
+	{
+		return skip_error_set(err, SKIP_ERR_NOMEM, 0, "out of memory");
+	}
+	curl = acquire(this, &slot);
+	if (!curl)
+	{
+		free(url);
+		return skip_error_set(err, SKIP_ERR_INTERNAL, 0,
+							  "libcurl lacks a required TLS option");
+	}
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	res = curl_easy_perform(curl);
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, NULL);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, NULL);
+	release(this, slot, curl);
+	free(url);
+
+	if (res != CURLE_OK)
+	{
+		skip_status_t status = map_curl_error(this, res, errbuf, &body, err);
+
+		skip_memwipe(body.buf, body.size);
+		free(body.buf);
+		return status;
+	}
+	response->code = code;
+	response->body = body.buf;
+	response->len = body.len;
+	return SKIP_OK;
+}
+
+static const char *get_url(skip_http_t *public)
+{
+	private_skip_http_t *this = (private_skip_http_t*)public;
+
+	return this->url;
+}
+
+static void destroy(skip_http_t *public)
+{
+	private_skip_http_t *this = (private_skip_http_t*)public;
+	unsigned i;
+
+	for (i = 0; this->slots && i < this->config.connections; i++)
+	{
+		if (this->slots[i].curl)
+		{
+			curl_easy_cleanup(this->slots[i].curl);
+		}
+	}
+	free(this->slots);
+	pthread_mutex_destroy(&this->mutex);
+	skip_memwipe(&this->psk, sizeof(this->psk));
+	free(this->url);
+	free(this->ca_file);
+	free(this->cert_file);
+	free(this->key_file);
+	free(this);
+}
+
+/**
+ * Accept https://host[:port][/prefix] without query, fragment or user info:
+ * paths and queries are appended by the client.
+ */
+static char *normalize_url(const char *url, skip_error_t *err)
+{
+	char *copy;
+	size_t len;
+
+	if (!url || strncmp(url, "https://", 8) != 0 || !url[8])
+	{
+		skip_error_set(err, SKIP_ERR_INVALID_ARG, 0,
+					   "KP URL must start with https://");
+		return NULL;
+	}
+	if (strpbrk(url, "?#@ \t\r\n") || !skip_printable(url, strlen(url), 1024))
+	{
+		skip_error_set(err, SKIP_ERR_INVALID_ARG, 0,
+					   "KP URL must be https://host[:port][/path]");
+		return NULL;
+	}
+	copy = strdup(url);
+	if (!copy)
+	{
+		skip_error_set(err, SKIP_ERR_NOMEM, 0, "out of memory");
+		return NULL;
+	}
+	len = strlen(copy);
+	while (len > 8 && copy[len - 1] == '/')
+	{
+		copy[--len] = '\0';
+	}
+	return copy;
+}
+
+static bool dup_optional(const char *in, char **out)
+{
+	*out = in ? strdup(in) : NULL;
+	return !in || *out;
+}
+
+skip_http_t *skip_http_create(const skip_kp_config_t *config, skip_error_t *err)
+{
+	private_skip_http_t *this;
+
+	pthread_once(&curl_once, curl_init);
+	if (curl_init_result != CURLE_OK)
+	{
+		skip_error_set(err, SKIP_ERR_INTERNAL, 0, "libcurl initialization failed");
+		return NULL;
+	}
+	if (config->auth == SKIP_AUTH_PSK && (!config->psk || !config->psk->len))
+	{
+		skip_error_set(err, SKIP_ERR_INVALID_ARG, 0, "PSK mode needs a PSK");
+		return NULL;
+	}
+	if (config->key_file && !config->cert_file)
+	{
+		skip_error_set(err, SKIP_ERR_INVALID_ARG, 0,
+					   "a client key needs a client certificate");
+		return NULL;
+	}
+	this = calloc(1, sizeof(*this));
+	if (!this)
+	{
+		skip_error_set(err, SKIP_ERR_NOMEM, 0, "out of memory");
+		return NULL;
+	}
+	this->public.get = http_get;
+	this->public.get_url = get_url;
+	this->public.destroy = destroy;
+	this->config = *config;
+	this->config.psk = NULL;
+	if (!this->config.timeout_ms)
+	{
+		this->config.timeout_ms = SKIP_DEFAULT_TIMEOUT_MS;
+	}
+	if (!this->config.connect_timeout_ms)
+	{
+		this->config.connect_timeout_ms = SKIP_DEFAULT_CONNECT_TIMEOUT_MS;
+	}
+	if (!this->config.connections)
+	{
+		this->config.connections = SKIP_DEFAULT_CONNECTIONS;
+	}
+	if (config->auth == SKIP_AUTH_PSK)
+	{
+		this->psk = *config->psk;
+	}
+	pthread_mutex_init(&this->mutex, NULL);
+	this->url = normalize_url(config->url, err);
+	this->slots = calloc(this->config.connections, sizeof(slot_t));
+	if (!this->url || !this->slots ||
+		!dup_optional(config->ca_file, &this->ca_file) ||
+		!dup_optional(config->cert_file, &this->cert_file) ||
+		!dup_optional(config->key_file, &this->key_file))
+	{
+		if (this->url)
+		{
+			skip_error_set(err, SKIP_ERR_NOMEM, 0, "out of memory");
+		}
+		destroy(&this->public);
+		return NULL;
+	}
+	this->config.url = this->url;
+	this->config.ca_file = this->ca_file;
+	this->config.cert_file = this->cert_file;
+	this->config.key_file = this->key_file;
+	return &this->public;
+}
+
+void skip_http_response_clear(skip_http_response_t *response)
+{
+	if (response->body)
+	{
+		skip_memwipe(response->body, response->len);
+		free(response->body);
+	}
+	memset(response, 0, sizeof(*response));
+}

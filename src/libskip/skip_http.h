@@ -1,0 +1,89 @@
+/*
+ * Copyright (C) 2026 strongswan-skip authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+/**
+ * @defgroup skip_http skip_http
+ * @{ @ingroup libskip
+ *
+ * HTTPS GET to one KP with libcurl: TLS modes of the draft, bounded bodies,
+ * a pool of reusable connections so that concurrent callers never wait for
+ * each other and no lock is held during I/O.
+ */
+
+#ifndef SKIP_HTTP_H_
+#define SKIP_HTTP_H_
+
+#include "skip_config.h"
+#include "skip_status.h"
+
+#include <stddef.h>
+
+typedef struct skip_http_t skip_http_t;
+
+/**
+ * Answer of a KP.
+ */
+typedef struct {
+	/** HTTP status code */
+	long code;
+	/** body, NUL-terminated (the NUL is not counted in len) */
+	char *body;
+	/** length of body */
+	size_t len;
+} skip_http_response_t;
+
+/**
+ * An HTTPS connection pool to one KP.
+ */
+struct skip_http_t {
+
+	/**
+	 * Send one GET request.
+	 *
+	 * A transport failure returns its status; any HTTP answer returns
+	 * SKIP_OK with the status code in response->code.
+	 *
+	 * @param target		path and query, starting with '/', already escaped
+	 * @param timeout_ms	budget for this request
+	 * @param response		receives the answer, clear it with
+	 *						skip_http_response_clear()
+	 * @param err			receives the reason on failure (may be NULL)
+	 * @return				SKIP_OK if the KP answered
+	 */
+	skip_status_t (*get)(skip_http_t *this, const char *target,
+						 unsigned timeout_ms, skip_http_response_t *response,
+						 skip_error_t *err);
+
+	/**
+	 * Base URL of the KP.
+	 */
+	const char *(*get_url)(skip_http_t *this);
+
+	/**
+	 * Close all connections and free the pool.
+	 */
+	void (*destroy)(skip_http_t *this);
+};
+
+/**
+ * Create a connection pool to a KP.
+ *
+ * @param config	KP settings (copied)
+ * @param err		receives the reason on failure (may be NULL)
+ * @return			pool, NULL if the settings are unusable
+ */
+skip_http_t *skip_http_create(const skip_kp_config_t *config,
+							  skip_error_t *err);
+
+/**
+ * Wipe and free the body of a response (it may hold a key).
+ */
+void skip_http_response_clear(skip_http_response_t *response);
+
+#endif /** SKIP_HTTP_H_ @}*/

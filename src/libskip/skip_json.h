@@ -1,0 +1,94 @@
+/*
+ * Copyright (C) 2026 strongswan-skip authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+/**
+ * @defgroup skip_json skip_json
+ * @{ @ingroup libskip
+ *
+ * Parsers for the JSON bodies a KP sends (SKIP draft, Figures 3-8).
+ *
+ * Every parser validates every field it returns: JSON types, lengths, hex
+ * encoding and the relations between fields. Unknown extra fields are
+ * ignored, so that a KP may extend its answers.
+ */
+
+#ifndef SKIP_JSON_H_
+#define SKIP_JSON_H_
+
+#include "skip_capabilities.h"
+#include "skip_key.h"
+#include "skip_status.h"
+
+#include <stddef.h>
+
+/**
+ * Largest JSON body accepted from a KP.
+ */
+#define SKIP_JSON_BODY_MAX (64 * 1024)
+
+/**
+ * Largest entropy answer accepted, in bytes.
+ */
+#define SKIP_ENTROPY_MAX_BYTES 4096
+
+/**
+ * Parse a GET /capabilities answer.
+ *
+ * @param body		response body, not necessarily NUL-terminated
+ * @param len		length of body
+ * @param out		receives the capabilities, free with
+ *					skip_capabilities_destroy()
+ * @param err		receives the reason on failure (may be NULL)
+ * @return			SKIP_OK or SKIP_ERR_PROTOCOL/SKIP_ERR_NOMEM
+ */
+skip_status_t skip_json_parse_capabilities(const char *body, size_t len,
+										   skip_capabilities_t **out,
+										   skip_error_t *err);
+
+/**
+ * Parse a GET /key or GET /key/{keyId} answer.
+ *
+ * @param body		response body
+ * @param len		length of body
+ * @param key_bits	expected key size in bits, 0 to accept any size
+ * @param key_id	keyId the answer must carry, NULL to accept any
+ * @param out		receives the key, free with skip_key_destroy()
+ * @param err		receives the reason on failure (may be NULL)
+ * @return			SKIP_OK or SKIP_ERR_PROTOCOL/SKIP_ERR_NOMEM
+ */
+skip_status_t skip_json_parse_key(const char *body, size_t len,
+								  unsigned key_bits, const char *key_id,
+								  skip_key_t **out, skip_error_t *err);
+
+/**
+ * Parse a GET /entropy answer.
+ *
+ * @param body		response body
+ * @param len		length of body
+ * @param min_bits	entropy requested in bits, 0 for the KP's default
+ * @param out		receives the entropy, free with skip_entropy_destroy()
+ * @param err		receives the reason on failure (may be NULL)
+ * @return			SKIP_OK or SKIP_ERR_PROTOCOL/SKIP_ERR_NOMEM
+ */
+skip_status_t skip_json_parse_entropy(const char *body, size_t len,
+									  unsigned min_bits,
+									  skip_entropy_t **out, skip_error_t *err);
+
+/**
+ * Extract the "message" of a KP's JSON error body, if it has a printable one.
+ *
+ * @param body		response body
+ * @param len		length of body
+ * @param out		receives the message or an empty string
+ * @param out_len	size of out
+ */
+void skip_json_error_message(const char *body, size_t len, char *out,
+							 size_t out_len);
+
+#endif /** SKIP_JSON_H_ @}*/

@@ -1,0 +1,148 @@
+/*
+ * Copyright (C) 2026 strongswan-skip authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+#include "skip_validate.h"
+
+#include <fnmatch.h>
+#include <string.h>
+
+/* system IDs travel in IKE notifies, URL queries and log lines: only
+ * visible ASCII, no spaces, so nothing can be smuggled into any of them */
+static bool is_system_id_char(char c)
+{
+	return c > 0x20 && c < 0x7f;
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+	{
+		return c - '0';
+	}
+	if (c >= 'a' && c <= 'f')
+	{
+		return c - 'a' + 10;
+	}
+	if (c >= 'A' && c <= 'F')
+	{
+		return c - 'A' + 10;
+	}
+	return -1;
+}
+
+bool skip_system_id_valid(const char *s, size_t len)
+{
+	size_t i;
+
+	if (!s || len == 0 || len > SKIP_SYSTEM_ID_MAX)
+	{
+		return false;
+	}
+	for (i = 0; i < len; i++)
+	{
+		if (!is_system_id_char(s[i]))
+		{
+			return false;
+		}
+	}
+	return true;
+}
+
+bool skip_key_id_valid(const char *s, size_t len)
+{
+	size_t i;
+
+	if (!s || len < 2 || len > SKIP_KEY_ID_MAX_HEX || len % 2)
+	{
+		return false;
+	}
+	for (i = 0; i < len; i++)
+	{
+		if (hex_value(s[i]) < 0)
+		{
+			return false;
+		}
+	}
+	return true;
+}
+
+bool skip_printable(const char *s, size_t len, size_t max)
+{
+	size_t i;
+
+	if (!s || len > max)
+	{
+		return false;
+	}
+	for (i = 0; i < len; i++)
+	{
+		if (s[i] < 0x20 || s[i] > 0x7e)
+		{
+			return false;
+		}
+	}
+	return true;
+}
+
+bool skip_glob_valid(const char *pattern, size_t len)
+{
+	/* a glob is a system ID that may contain * ? [ ] ! */
+	return skip_system_id_valid(pattern, len);
+}
+
+bool skip_glob_match(const char *pattern, const char *system_id)
+{
+	return fnmatch(pattern, system_id, 0) == 0;
+}
+
+bool skip_hex_decode(const char *hex, size_t len, uint8_t *out)
+{
+	size_t i;
+	int hi, lo;
+
+	if (len % 2)
+	{
+		return false;
+	}
+	for (i = 0; i < len; i += 2)
+	{
+		hi = hex_value(hex[i]);
+		lo = hex_value(hex[i + 1]);
+		if (hi < 0 || lo < 0)
+		{
+			return false;
+		}
+		out[i / 2] = (uint8_t)(hi << 4 | lo);
+	}
+	return true;
+}
+
+void skip_hex_encode(const uint8_t *in, size_t len, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < len; i++)
+	{
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 0x0f];
+	}
+	out[2 * len] = '\0';
+}
+
+void skip_sanitize_printable(char *s)
+{
+	for (; *s; s++)
+	{
+		if (*s < 0x20 || *s > 0x7e)
+		{
+			*s = '?';
+		}
+	}
+}

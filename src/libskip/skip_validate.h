@@ -1,0 +1,91 @@
+/*
+ * Copyright (C) 2026 strongswan-skip authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+/**
+ * @defgroup skip_validate skip_validate
+ * @{ @ingroup libskip
+ *
+ * Checks for every value that crosses a trust boundary (IKE peer, KP JSON,
+ * HTTP request) before it reaches a URL, a log line or a buffer.
+ */
+
+#ifndef SKIP_VALIDATE_H_
+#define SKIP_VALIDATE_H_
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/**
+ * Longest system ID accepted (the draft requires support for 32 bytes).
+ */
+#define SKIP_SYSTEM_ID_MAX 255
+
+/**
+ * Longest keyId accepted, in hex characters (the draft mandates 128 bit
+ * keyIds, its example uses 192 bit; leave room for longer ones).
+ */
+#define SKIP_KEY_ID_MAX_HEX 128
+
+/**
+ * Longest key accepted, in bytes (the draft's default is 256 bit).
+ */
+#define SKIP_KEY_MAX_BYTES 1024
+
+/**
+ * Longest capabilities "algorithm" value accepted.
+ */
+#define SKIP_ALGORITHM_MAX 255
+
+/**
+ * Whether len bytes at s form a valid system ID: 1 to SKIP_SYSTEM_ID_MAX
+ * printable, non-space ASCII characters (no NUL, no control characters).
+ */
+bool skip_system_id_valid(const char *s, size_t len);
+
+/**
+ * Whether len bytes at s form a valid keyId: an even number (2 to
+ * SKIP_KEY_ID_MAX_HEX) of hex digits, either case.
+ */
+bool skip_key_id_valid(const char *s, size_t len);
+
+/**
+ * Whether len bytes at s are printable ASCII (0x20-0x7e), at most max bytes.
+ */
+bool skip_printable(const char *s, size_t len, size_t max);
+
+/**
+ * Whether a remoteSystemID entry of a KP's capabilities is a usable POSIX
+ * glob: the characters of a system ID, at most SKIP_SYSTEM_ID_MAX.
+ */
+bool skip_glob_valid(const char *pattern, size_t len);
+
+/**
+ * Whether a system ID matches a remoteSystemID glob (fnmatch(3)).
+ */
+bool skip_glob_match(const char *pattern, const char *system_id);
+
+/**
+ * Decode len hex digits (even, either case) into len/2 bytes at out.
+ *
+ * @return			false if a character is not a hex digit or len is odd
+ */
+bool skip_hex_decode(const char *hex, size_t len, uint8_t *out);
+
+/**
+ * Encode len bytes as lowercase hex into out (2*len+1 bytes, NUL-terminated).
+ */
+void skip_hex_encode(const uint8_t *in, size_t len, char *out);
+
+/**
+ * Replace every non-printable byte of a NUL-terminated string with '?'.
+ */
+void skip_sanitize_printable(char *s);
+
+#endif /** SKIP_VALIDATE_H_ @}*/

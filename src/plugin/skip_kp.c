@@ -1,0 +1,442 @@
+/*
+ * Copyright (C) 2026 strongswan-skip authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+#include "skip_kp.h"
+
+#include <daemon.h>
+#include <threading/condvar.h>
+#include <threading/mutex.h>
+#include <threading/thread.h>
+
+/** capabilities are refreshed this often by default (seconds) */
+#define DEFAULT_CAPABILITIES_TTL 600
+/** first and longest pause between failed capabilities fetches (ms) */
+#define RETRY_MIN_MS 1000
+#define RETRY_MAX_MS 60000
+/** a peer unknown to cached capabilities triggers a refetch if they are
+ *  older than this (ms) */
+#define REFETCH_ON_MISS_MS 5000
+
+typedef struct private_skip_kp_t private_skip_kp_t;
+
+struct private_skip_kp_t {
+
+	/** public interface */
+	skip_kp_t public;
+
+	/** profile name */
+	char *name;
+
+	/** SKIP client */
+	skip_client_t *client;
+
+	/** key size to request in bits, 0 for the KP's default */
+	u_int key_bits;
+
+	/** capabilities refresh interval (ms) */
+	uint64_t ttl_ms;
+
+	/** protects the members below */
+	mutex_t *mutex;
+
+	/** wakes the refresh thread */
+	condvar_t *condvar;
+
+	/** last capabilities received, NULL if none yet */
+	skip_capabilities_t *caps;
+
+	/** when caps were received (monotonic ms) */
+	uint64_t caps_time;
+
+	/** when the refresh thread fetches next (monotonic ms) */
+	uint64_t next_fetch;
+
+	/** pause after the next failed fetch (ms) */
+	u_int retry_ms;
+
+	/** set to stop the refresh thread */
+	bool stopping;
+
+	/** refresh thread */
+	thread_t *thread;
+};
+
+static uint64_t now_ms()
+{
+	timeval_t tv;
+
+	time_monotonic(&tv);
+	return (uint64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+/**
+ * Forward libskip's log lines to charon's log.
+ */
+static void log_cb(void *ctx, int level, const char *fmt, va_list args)
+{
+	char buf[512];
+
+	vsnprintf(buf, sizeof(buf), fmt, args);
+	dbg(DBG_CFG, level, "SKIP KP '%s': %s", (char*)ctx, buf);
+}
+
+/**
+ * Log the capabilities the first time, or when the KP's identity changed.
+ */
+static void log_capabilities(private_skip_kp_t *this, skip_capabilities_t *old,
+							 skip_capabilities_t *caps)
+{
+	char remotes[256] = "";
+	size_t i, len = 0;
+
+	if (old && streq(old->local_system_id, caps->local_system_id) &&
+		old->remote_system_id_count == caps->remote_system_id_count)
+	{
+		return;
+	}
+	for (i = 0; i < caps->remote_system_id_count && len < sizeof(remotes); i++)
+	{
+		len += snprintf(remotes + len, sizeof(remotes) - len, "%s'%s'",
+						i ? ", " : "", caps->remote_system_ids[i]);
+	}
+	DBG1(DBG_CFG, "SKIP KP '%s' at %s: local system ID '%s', algorithm '%s', "
+		 "shares keys with %s", this->name,
+		 this->client->get_url(this->client), caps->local_system_id,
+		 caps->algorithm, remotes);
+	if (!caps->key)
+	{
+		DBG1(DBG_CFG, "SKIP KP '%s' does not offer GET /key, it cannot "
+			 "provide PPKs", this->name);
+	}
+}
+
+/**
+ * Fetch the capabilities (I/O, no lock held) and store them.
+ */
+static bool fetch_capabilities(private_skip_kp_t *this)
+{
+	skip_capabilities_t *caps, *old;
+	skip_error_t err = {};
+
+	if (this->client->get_capabilities(this->client, &caps, &err) != SKIP_OK)
+	{
+		DBG1(DBG_CFG, "SKIP KP '%s': GET /capabilities failed: %s (%s)",
+			 this->name, skip_status_name(err.status), err.detail);
+		return FALSE;
+	}
+	this->mutex->lock(this->mutex);
+	old = this->caps;
+	this->caps = caps;
+	this->caps_time = now_ms();
+	log_capabilities(this, old, caps);
+	this->mutex->unlock(this->mutex);
+	skip_capabilities_destroy(old);
+	return TRUE;
+}
+
+/**
+ * Keeps the capabilities fresh: at start-up, every TTL, and with backoff
+ * while the KP cannot be reached.
+ */
+static void *refresh_thread(private_skip_kp_t *this)
+{
+	uint64_t now;
+	bool ok;
+
+	this->mutex->lock(this->mutex);
+	while (!this->stopping)
+	{
+		now = now_ms();
+		if (now < this->next_fetch)
+		{
+			this->condvar->timed_wait(this->condvar, this->mutex,
+									  this->next_fetch - now);
+			continue;
+		}
+		this->mutex->unlock(this->mutex);
+		ok = fetch_capabilities(this);
+		this->mutex->lock(this->mutex);
+		if (ok)
+		{
+			this->retry_ms = RETRY_MIN_MS;
+			this->next_fetch = now_ms() + this->ttl_ms;
+		}
+		else
+		{
+			this->next_fetch = now_ms() + this->retry_ms;
+			this->retry_ms = min(this->retry_ms * 2, RETRY_MAX_MS);
+		}
+	}
+	this->mutex->unlock(this->mutex);
+	return NULL;
+}
+
+METHOD(skip_kp_t, get_name, const char*,
+	private_skip_kp_t *this)
+{
+	return this->name;
+}
+
+METHOD(skip_kp_t, get_local_system_id, bool,
+	private_skip_kp_t *this, char buf[SKIP_SYSTEM_ID_MAX + 1])
+{
+	bool found = FALSE;
+
+	this->mutex->lock(this->mutex);
+	if (this->caps)
+	{
+		strncpy(buf, this->caps->local_system_id, SKIP_SYSTEM_ID_MAX);
+		buf[SKIP_SYSTEM_ID_MAX] = '\0';
+		found = TRUE;
+	}
+	else
+	{	/* an IKE_SA needs it now: retry soon instead of after the backoff */
+		this->next_fetch = min(this->next_fetch, now_ms() + RETRY_MIN_MS);
+		this->retry_ms = RETRY_MIN_MS;
+		this->condvar->signal(this->condvar);
+	}
+	this->mutex->unlock(this->mutex);
+	return found;
+}
+
+/**
+ * Whether the cached capabilities allow the peer; refetched once if they
+ * are missing or do not know the peer (a new peer KP may have been added).
+ */
+static bool peer_allowed(private_skip_kp_t *this, const char *peer,
+						 skip_error_t *err)
+{
+	bool known, allowed, stale;
+	int attempt;
+
+	for (attempt = 0; attempt < 2; attempt++)
+	{
+		this->mutex->lock(this->mutex);
+		known = this->caps != NULL;
+		allowed = known && skip_capabilities_allows(this->caps, peer);
+		stale = !known || now_ms() - this->caps_time > REFETCH_ON_MISS_MS;
+		this->mutex->unlock(this->mutex);
+		if (allowed || !stale || attempt || !fetch_capabilities(this))
+		{
+			break;
+		}
+	}
+	if (!known)
+	{	/* let the key request itself report why the KP cannot be used */
+		return TRUE;
+	}
+	if (!allowed)
+	{
+		skip_error_set(err, SKIP_ERR_INVALID_ARG, 0,
+					   "peer system ID '%s' is not among the remote systems "
+					   "of this KP", peer);
+	}
+	return allowed;
+}
+
+METHOD(skip_kp_t, get_key, skip_status_t,
+	private_skip_kp_t *this, const char *peer, skip_key_t **key,
+	skip_error_t *err)
+{
+	if (!peer_allowed(this, peer, err))
+	{
+		return err->status;
+	}
+	return this->client->get_key(this->client, peer, this->key_bits, key, err);
+}
+
+METHOD(skip_kp_t, get_key_by_id, skip_status_t,
+	private_skip_kp_t *this, const char *key_id, const char *peer,
+	skip_key_t **key, skip_error_t *err)
+{
+	if (!peer_allowed(this, peer, err))
+	{
+		return err->status;
+	}
+	return this->client->get_key_by_id(this->client, key_id, peer, key, err);
+}
+
+METHOD(skip_kp_t, destroy, void,
+	private_skip_kp_t *this)
+{
+	if (this->thread)
+	{
+		this->mutex->lock(this->mutex);
+		this->stopping = TRUE;
+		this->condvar->signal(this->condvar);
+		this->mutex->unlock(this->mutex);
+		this->thread->join(this->thread);
+	}
+	DESTROY_IF(this->client);
+	skip_capabilities_destroy(this->caps);
+	this->condvar->destroy(this->condvar);
+	this->mutex->destroy(this->mutex);
+	free(this->name);
+	free(this);
+}
+
+/**
+ * Read a setting of this KP's section.
+ */
+static char *setting(private_skip_kp_t *this, char *key)
+{
+	return lib->settings->get_str(lib->settings, "%s.plugins.skip.kp.%s.%s",
+								  NULL, lib->ns, this->name, key);
+}
+
+/**
+ * Convert a time setting in seconds to ms, within sane bounds.
+ */
+static bool setting_ms(private_skip_kp_t *this, char *key, u_int def_ms,
+					   u_int *out)
+{
+	double value = lib->settings->get_double(lib->settings,
+						"%s.plugins.skip.kp.%s.%s", def_ms / 1000.0, lib->ns,
+						this->name, key);
+
+	if (value < 0.01 || value > 60)
+	{
+		DBG1(DBG_CFG, "SKIP KP '%s': %s must be between 0.01 and 60 seconds",
+			 this->name, key);
+		return FALSE;
+	}
+	*out = (u_int)(value * 1000);
+	return TRUE;
+}
+
+/**
+ * Build the client from the settings; the PSK is read from its file and
+ * wiped again once the client has its copy.
+ */
+static bool create_client(private_skip_kp_t *this)
+{
+	skip_kp_config_t config = {
+		.url = setting(this, "url"),
+		.ca_file = setting(this, "ca"),
+		.cert_file = setting(this, "cert"),
+		.key_file = setting(this, "key"),
+		.log = log_cb,
+		.log_ctx = this->name,
+	};
+	char *auth, *psk_file, *identity, errbuf[256];
+	skip_error_t err = {};
+	skip_psk_t psk;
+
+	if (!config.url)
+	{
+		DBG1(DBG_CFG, "SKIP KP '%s': no url configured", this->name);
+		return FALSE;
+	}
+	psk_file = setting(this, "psk_file");
+	auth = setting(this, "auth") ?: (psk_file ? "psk" : "cert");
+	if (!setting_ms(this, "timeout", SKIP_DEFAULT_TIMEOUT_MS,
+					&config.timeout_ms) ||
+		!setting_ms(this, "connect_timeout", SKIP_DEFAULT_CONNECT_TIMEOUT_MS,
+					&config.connect_timeout_ms))
+	{
+		return FALSE;
+	}
+	config.allow_tls12 = lib->settings->get_bool(lib->settings,
+						"%s.plugins.skip.kp.%s.tls12", FALSE, lib->ns,
+						this->name);
+	config.connections = lib->settings->get_int(lib->settings,
+						"%s.plugins.skip.kp.%s.connections",
+						SKIP_DEFAULT_CONNECTIONS, lib->ns, this->name);
+	if (streq(auth, "psk"))
+	{
+		identity = setting(this, "psk_identity");
+		if (!psk_file || !identity)
+		{
+			DBG1(DBG_CFG, "SKIP KP '%s': auth = psk needs psk_identity and "
+				 "psk_file", this->name);
+			return FALSE;
+		}
+		if (!skip_psk_load(psk_file, identity, &psk, errbuf, sizeof(errbuf)))
+		{
+			DBG1(DBG_CFG, "SKIP KP '%s': %s", this->name, errbuf);
+			return FALSE;
+		}
+		config.auth = SKIP_AUTH_PSK;
+		config.psk = &psk;
+	}
+	else if (streq(auth, "cert"))
+	{
+		config.auth = SKIP_AUTH_CERT;
+	}
+	else
+	{
+		DBG1(DBG_CFG, "SKIP KP '%s': auth must be psk or cert, not '%s'",
+			 this->name, auth);
+		return FALSE;
+	}
+	this->client = skip_client_create(&config, &err);
+	if (config.psk)
+	{
+		memwipe(&psk, sizeof(psk));
+	}
+	if (!this->client)
+	{
+		DBG1(DBG_CFG, "SKIP KP '%s': %s", this->name, err.detail);
+		return FALSE;
+	}
+	DBG2(DBG_CFG, "SKIP KP '%s': %s, %s authentication%s, budget %u ms",
+		 this->name, config.url, auth,
+		 config.allow_tls12 ? ", TLS 1.2 allowed" : "", config.timeout_ms);
+	return TRUE;
+}
+
+/*
+ * Described in header
+ */
+skip_kp_t *skip_kp_create(const char *name)
+{
+	private_skip_kp_t *this;
+	int key_bits;
+
+	INIT(this,
+		.public = {
+			.get_name = _get_name,
+			.get_local_system_id = _get_local_system_id,
+			.get_key = _get_key,
+			.get_key_by_id = _get_key_by_id,
+			.destroy = _destroy,
+		},
+		.name = strdup(name),
+		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
+		.condvar = condvar_create(CONDVAR_TYPE_DEFAULT),
+		.retry_ms = RETRY_MIN_MS,
+	);
+	this->ttl_ms = 1000 * (uint64_t)lib->settings->get_time(lib->settings,
+						"%s.plugins.skip.kp.%s.capabilities_ttl",
+						DEFAULT_CAPABILITIES_TTL, lib->ns, name);
+	key_bits = lib->settings->get_int(lib->settings,
+						"%s.plugins.skip.kp.%s.key_size", 0, lib->ns, name);
+	if (key_bits < 0 || key_bits % 8 ||
+		(key_bits && key_bits < SKIP_MIN_KEY_BITS))
+	{
+		DBG1(DBG_CFG, "SKIP KP '%s': key_size must be 0 or a multiple of 8 "
+			 "of at least %d", name, SKIP_MIN_KEY_BITS);
+		destroy(this);
+		return NULL;
+	}
+	this->key_bits = key_bits;
+	if (!this->ttl_ms || !create_client(this))
+	{
+		destroy(this);
+		return NULL;
+	}
+	this->thread = thread_create((thread_main_t)refresh_thread, this);
+	if (!this->thread)
+	{
+		DBG1(DBG_CFG, "SKIP KP '%s': cannot start refresh thread", name);
+		destroy(this);
+		return NULL;
+	}
+	return &this->public;
+}

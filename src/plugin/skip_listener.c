@@ -1,0 +1,341 @@
+/*
+ * Copyright (C) 2026 strongswan-skip authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+#include "skip_listener.h"
+#include "skip_peer_cfg.h"
+#include "skip_wire.h"
+
+#include <daemon.h>
+#include <encoding/payloads/notify_payload.h>
+
+typedef struct private_skip_listener_t private_skip_listener_t;
+
+struct private_skip_listener_t {
+
+	/** public interface */
+	skip_listener_t public;
+
+	/** our Key Provider */
+	skip_kp_t *kp;
+
+	/** per-IKE_SA state */
+	skip_sa_table_t *sas;
+};
+
+/**
+ * Put our KP's system ID into a USE_PPK notify.
+ */
+static void add_local_system_id(private_skip_listener_t *this,
+								notify_payload_t *notify)
+{
+	char sid[SKIP_SYSTEM_ID_MAX + 1];
+
+	if (!this->kp->get_local_system_id(this->kp, sid))
+	{
+		DBG1(DBG_IKE, "SKIP: system ID of KP '%s' not known yet (KP not "
+			 "reachable?), sending USE_PPK without it",
+			 this->kp->get_name(this->kp));
+		return;
+	}
+	notify->set_notification_data(notify, chunk_from_str(sid));
+	DBG2(DBG_IKE, "SKIP: sending system ID '%s' in USE_PPK", sid);
+}
+
+/**
+ * Outbound IKE_SA_INIT: announce our system ID (steps 1 and 4).
+ */
+static void init_outbound(private_skip_listener_t *this, ike_sa_t *ike_sa,
+						  message_t *message)
+{
+	uint32_t id = ike_sa->get_unique_id(ike_sa);
+	notify_payload_t *notify;
+	skip_sa_t *sa;
+	bool announce;
+
+	notify = message->get_notify(message, USE_PPK);
+	if (message->get_request(message))
+	{	/* initiator; a restart (cookie, INVALID_KE) begins anew */
+		if (!notify || !skip_peer_cfg_dynamic(ike_sa->get_peer_cfg(ike_sa)))
+		{
+			this->sas->remove(this->sas, id);
+			return;
+		}
+		sa = this->sas->lock(this->sas, id, TRUE);
+		skip_sa_reset_key(sa);
+		sa->peer_sid[0] = '\0';
+		sa->initiator = TRUE;
+		this->sas->unlock(this->sas);
+		add_local_system_id(this, notify);
+		return;
+	}
+	/* responder: charon answers USE_PPK only if a PPK may be available */
+	sa = this->sas->lock(this->sas, id, FALSE);
+	announce = sa && !sa->initiator && sa->peer_sid[0];
+	this->sas->unlock(this->sas);
+	if (notify && announce)
+	{
+		add_local_system_id(this, notify);
+	}
+}
+
+/**
+ * Inbound IKE_SA_INIT: learn the peer's system ID (steps 2 and 5).
+ */
+static void init_inbound(private_skip_listener_t *this, ike_sa_t *ike_sa,
+						 message_t *message)
+{
+	uint32_t id = ike_sa->get_unique_id(ike_sa);
+	char sid[SKIP_SYSTEM_ID_MAX + 1];
+	notify_payload_t *notify;
+	skip_wire_t result;
+	chunk_t data;
+	skip_sa_t *sa;
+	bool request;
+
+	request = message->get_request(message);
+	notify = message->get_notify(message, USE_PPK);
+	if (!notify)
+	{
+		if (request)
+		{
+			this->sas->remove(this->sas, id);
+		}
+		return;
+	}
+	data = notify->get_notification_data(notify);
+	result = skip_wire_parse_use_ppk(data.ptr, data.len, sid);
+
+	sa = this->sas->lock(this->sas, id, request && result == SKIP_WIRE_VALID);
+	if (sa && sa->initiator == request)
+	{	/* not a state of ours for this direction */
+		sa = NULL;
+	}
+	if (sa)
+	{
+		if (request)
+		{
+			skip_sa_reset_key(sa);
+		}
+		if (result == SKIP_WIRE_VALID)
+		{
+			strcpy(sa->peer_sid, sid);
+		}
+	}
+	this->sas->unlock(this->sas);
+
+	switch (result)
+	{
+		case SKIP_WIRE_VALID:
+			if (sa)
+			{
+				DBG2(DBG_IKE, "SKIP: peer announced system ID '%s' in USE_PPK",
+					 sid);
+			}
+			break;
+		case SKIP_WIRE_EMPTY:
+			if (request)
+			{
+				this->sas->remove(this->sas, id);
+			}
+			else if (sa)
+			{
+				DBG1(DBG_IKE, "SKIP: peer sent USE_PPK without a system ID, "
+					 "it does not support SKIP: no dynamic PPK available");
+			}
+			break;
+		case SKIP_WIRE_INVALID:
+			DBG1(DBG_IKE, "SKIP: USE_PPK data of %zu bytes is not a valid "
+				 "system ID, ignored", data.len);
+			if (request)
+			{
+				this->sas->remove(this->sas, id);
+			}
+			break;
+	}
+}
+
+/**
+ * Outbound IKE_AUTH request: send our KP's keyId as PPK_ID (step 7).
+ */
+static void auth_outbound(private_skip_listener_t *this, ike_sa_t *ike_sa,
+						  message_t *message)
+{
+	uint8_t data[SKIP_PPK_IDENTITY_MAX];
+	notify_payload_t *notify;
+	size_t len = 0;
+	skip_sa_t *sa;
+
+	notify = message->get_notify(message, PPK_IDENTITY);
+	if (!notify)
+	{
+		return;
+	}
+	sa = this->sas->lock(this->sas, ike_sa->get_unique_id(ike_sa), FALSE);
+	if (sa && sa->initiator && sa->key.len)
+	{
+		len = skip_wire_build_ppk_identity(sa->key_id, data);
+	}
+	this->sas->unlock(this->sas);
+	if (len)
+	{
+		notify->set_notification_data(notify, chunk_create(data, len));
+		DBG2(DBG_IKE, "SKIP: sending keyId %.*s in PPK_IDENTITY",
+			 (int)len - 1, data + 1);
+	}
+}
+
+/**
+ * Inbound IKE_AUTH request: keep the keyId the initiator sent (step 8).
+ */
+static void auth_inbound(private_skip_listener_t *this, ike_sa_t *ike_sa,
+						 message_t *message)
+{
+	char key_id[SKIP_KEY_ID_MAX_HEX + 1];
+	notify_payload_t *notify;
+	skip_wire_t result;
+	chunk_t data;
+	skip_sa_t *sa;
+
+	notify = message->get_notify(message, PPK_IDENTITY);
+	if (!notify)
+	{
+		return;
+	}
+	data = notify->get_notification_data(notify);
+	result = skip_wire_parse_ppk_identity(data.ptr, data.len, key_id);
+
+	sa = this->sas->lock(this->sas, ike_sa->get_unique_id(ike_sa), FALSE);
+	if (sa && !sa->initiator)
+	{
+		skip_sa_reset_key(sa);
+		if (result == SKIP_WIRE_VALID)
+		{
+			strcpy(sa->key_id, key_id);
+		}
+	}
+	else
+	{
+		sa = NULL;
+	}
+	this->sas->unlock(this->sas);
+
+	if (sa && result == SKIP_WIRE_VALID)
+	{
+		DBG2(DBG_IKE, "SKIP: received keyId %s in PPK_IDENTITY", key_id);
+	}
+	else if (sa)
+	{
+		DBG1(DBG_IKE, "SKIP: PPK_IDENTITY of %zu bytes does not carry a SKIP "
+			 "keyId (PPK_ID_FIXED and hex), no dynamic PPK", data.len);
+	}
+}
+
+METHOD(listener_t, message_hook, bool,
+	private_skip_listener_t *this, ike_sa_t *ike_sa, message_t *message,
+	bool incoming, bool plain)
+{
+	if (!plain || !ike_sa ||
+		message->get_major_version(message) != IKEV2_MAJOR_VERSION)
+	{
+		return TRUE;
+	}
+	switch (message->get_exchange_type(message))
+	{
+		case IKE_SA_INIT:
+			if (incoming)
+			{
+				init_inbound(this, ike_sa, message);
+			}
+			else
+			{
+				init_outbound(this, ike_sa, message);
+			}
+			break;
+		case IKE_AUTH:
+			if (!message->get_request(message))
+			{
+				break;
+			}
+			if (incoming)
+			{
+				auth_inbound(this, ike_sa, message);
+			}
+			else
+			{
+				auth_outbound(this, ike_sa, message);
+			}
+			break;
+		default:
+			break;
+	}
+	return TRUE;
+}
+
+METHOD(listener_t, authorize, bool,
+	private_skip_listener_t *this, ike_sa_t *ike_sa, bool final, bool *success)
+{
+	peer_cfg_t *peer_cfg;
+
+	if (!final || !*success)
+	{
+		return TRUE;
+	}
+	peer_cfg = ike_sa->get_peer_cfg(ike_sa);
+	/* strongSwan before 6.1 lets an initiator continue without PPK if the
+	 * responder ignores it, even if one is required: enforce it here */
+	if (skip_peer_cfg_dynamic(peer_cfg) &&
+		skip_peer_cfg_ppk_required(peer_cfg) &&
+		!ike_sa->has_condition(ike_sa, COND_PPK))
+	{
+		DBG1(DBG_IKE, "SKIP: connection '%s' requires a dynamic PPK, but "
+			 "IKE_SA %s[%u] was authenticated without one, refusing it",
+			 peer_cfg->get_name(peer_cfg), ike_sa->get_name(ike_sa),
+			 ike_sa->get_unique_id(ike_sa));
+		*success = FALSE;
+	}
+	return TRUE;
+}
+
+METHOD(listener_t, ike_state_change, bool,
+	private_skip_listener_t *this, ike_sa_t *ike_sa, ike_sa_state_t state)
+{
+	if (state == IKE_DESTROYING)
+	{
+		this->sas->remove(this->sas, ike_sa->get_unique_id(ike_sa));
+	}
+	return TRUE;
+}
+
+METHOD(skip_listener_t, destroy, void,
+	private_skip_listener_t *this)
+{
+	free(this);
+}
+
+/*
+ * Described in header
+ */
+skip_listener_t *skip_listener_create(skip_kp_t *kp, skip_sa_table_t *sas)
+{
+	private_skip_listener_t *this;
+
+	INIT(this,
+		.public = {
+			.listener = {
+				.message = _message_hook,
+				.authorize = _authorize,
+				.ike_state_change = _ike_state_change,
+			},
+			.destroy = _destroy,
+		},
+		.kp = kp,
+		.sas = sas,
+	);
+	return &this->public;
+}
