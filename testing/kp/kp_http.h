@@ -1,0 +1,92 @@
+/*
+ * Copyright (C) 2026 strongswan-skip authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+/**
+ * HTTP helpers of the Key Provider on top of libevent's evhttp: TLS
+ * listeners, JSON answers, bodies that hold keys (wiped after use).
+ */
+
+#ifndef KP_HTTP_H_
+#define KP_HTTP_H_
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <event2/event.h>
+#include <event2/http.h>
+#include <json-c/json.h>
+#include <openssl/ssl.h>
+
+/** largest request body accepted */
+#define KP_HTTP_BODY_MAX 8192
+/** largest request header block accepted */
+#define KP_HTTP_HEADERS_MAX 8192
+
+/**
+ * Create an HTTPS server on host:port with the given TLS context.
+ * Logs and returns NULL on error.
+ */
+struct evhttp *kp_http_listen(struct event_base *base, SSL_CTX *ctx,
+							  const char *host, unsigned port);
+
+/**
+ * Create a client connection to host:port over TLS with the given context.
+ */
+struct evhttp_connection *kp_http_connect(struct event_base *base,
+										  SSL_CTX *ctx, const char *host,
+										  unsigned port);
+
+/**
+ * Answer with a JSON body; takes ownership of obj.
+ */
+void kp_http_send_json(struct evhttp_request *req, int code, json_object *obj);
+
+/**
+ * Answer with a JSON body holding key material: every copy of it is
+ * wiped, the serialized body once libevent has sent it. Takes ownership.
+ */
+void kp_http_send_secret(struct evhttp_request *req, int code,
+						 json_object *obj);
+
+/**
+ * Add a JSON body holding key material to an outgoing request or reply
+ * buffer, wiped once sent. Takes ownership of obj.
+ */
+bool kp_http_add_secret(struct evbuffer *buf, json_object *obj);
+
+/**
+ * Answer with an error: {"status": code, "message": "..."}.
+ */
+void kp_http_send_error(struct evhttp_request *req, int code,
+						const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/**
+ * Copy the request body (at most max bytes) and wipe libevent's copy.
+ *
+ * @return			false if the body is larger than max
+ */
+bool kp_http_take_body(struct evhttp_request *req, char *buf, size_t max,
+					   size_t *len);
+
+/**
+ * The authenticated TLS identity of the client of a request
+ * ("psk:<identity>" or "cert:<subject>").
+ *
+ * @return			false if the client is not authenticated
+ */
+bool kp_http_client(struct evhttp_request *req, char *buf, size_t len);
+
+/**
+ * Build a JSON key object {"keyId": ..., "key": <hex>}.
+ */
+json_object *kp_http_key_json(const char *key_id, const uint8_t *key,
+							  size_t len);
+
+#endif /* KP_HTTP_H_ */
