@@ -82,3 +82,23 @@ quiet() {
 		die "failed: $* (full log: $logfile)"
 	fi
 }
+
+# target_env TARGET: load the SW_* variables of a strongSwan target set up by
+# scripts/strongswan-TARGET.sh
+target_env() {
+	case "$1" in
+		debian12|sid) ;;
+		*) die "unknown strongSwan target '$1' (debian12 or sid)" ;;
+	esac
+	local env=$SKIP_CACHE/$1/env
+	[ -f "$env" ] || die "strongSwan target '$1' not set up: scripts/strongswan-$1.sh"
+	. "$env"
+}
+
+# Debian packages needed to build and test the project (besides strongSwan)
+SKIP_BUILD_DEPS="build-essential autoconf automake libtool pkg-config
+	libcurl4-openssl-dev libjson-c-dev libssl-dev libevent-dev check
+	libsubunit-dev openssl"
+SKIP_TEST_DEPS="iproute2 iputils-ping procps util-linux"
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }

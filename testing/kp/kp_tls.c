@@ -120,6 +120,8 @@ SSL_CTX *kp_tls_server_create(const kp_tls_server_t *settings)
 		return NULL;
 	}
 	SSL_CTX_set_app_data(ctx, (void*)settings);
+	/* required with client verification, or PSK "resumptions" fail */
+	SSL_CTX_set_session_id_context(ctx, (const unsigned char*)"skip-kp", 7);
 	if (settings->cert_file &&
 		(SSL_CTX_use_certificate_chain_file(ctx, settings->cert_file) != 1 ||
 		 SSL_CTX_use_PrivateKey_file(ctx, settings->key_file,
