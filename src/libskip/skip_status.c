@@ -29,6 +29,8 @@ const char *skip_status_name(skip_status_t status)
 			return "TLS failure";
 		case SKIP_ERR_BAD_REQUEST:
 			return "KP refused request (400)";
+		case SKIP_ERR_FORBIDDEN:
+			return "KP refused client";
 		case SKIP_ERR_NOT_FOUND:
 			return "KP unknown path (404)";
 		case SKIP_ERR_METHOD:
@@ -70,6 +72,9 @@ skip_status_t skip_status_from_http(long code)
 			return SKIP_OK;
 		case 400:
 			return SKIP_ERR_BAD_REQUEST;
+		case 401:
+		case 403:
+			return SKIP_ERR_FORBIDDEN;
 		case 404:
 			return SKIP_ERR_NOT_FOUND;
 		case 405:

@@ -37,6 +37,8 @@ typedef enum {
 	SKIP_ERR_TLS,
 	/** 400: malformed keyId, key not found or remote system unknown */
 	SKIP_ERR_BAD_REQUEST,
+	/** 401/403: the KP does not accept this client (not in the draft) */
+	SKIP_ERR_FORBIDDEN,
 	/** 404: the KP does not know the path */
 	SKIP_ERR_NOT_FOUND,
 	/** 405: the KP refused the method */

@@ -159,6 +159,8 @@ charon_conf() {
 		}
 	}
 	swanctl {
+		# only what loading PSK secrets needs (quiet on Debian's swanctl)
+		load = random openssl pem pkcs1 x509
 		socket = unix://$OUT/$s/charon.vici
 	}
 	EOF
