@@ -133,7 +133,9 @@ bool skip_tls_client_use_psk(SSL_CTX *ctx, const skip_psk_t *psk)
 bool skip_psk_load(const char *path, const char *identity, skip_psk_t *psk,
 				   char *errbuf, size_t errlen)
 {
-	char buf[2 * SKIP_PSK_MAX + 64];
+	/* room for the hex key with generous white space around it */
+	char buf[1024];
+	bool complete;
 	char *hex;
 	size_t len;
 	FILE *file;
@@ -152,8 +154,15 @@ bool skip_psk_load(const char *path, const char *identity, skip_psk_t *psk,
 		return false;
 	}
 	len = fread(buf, 1, sizeof(buf) - 1, file);
+	complete = feof(file) && !ferror(file);
 	fclose(file);
 	buf[len] = '\0';
+	if (!complete || memchr(buf, '\0', len))
+	{	/* never use a part of a file as the key */
+		skip_memwipe(buf, sizeof(buf));
+		snprintf(errbuf, errlen, "PSK file %s is too large or not text", path);
+		return false;
+	}
 
 	hex = buf;
 	while (isspace((unsigned char)*hex))
