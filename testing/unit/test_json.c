@@ -187,6 +187,15 @@ static void parsed_destroy(parsed_t *out)
 	memset(out, 0, sizeof(*out));
 }
 
+/** the parsed key has exactly this keyId and these bytes */
+static void assert_key(parsed_t *out, const char *key_id, const uint8_t *key,
+					   size_t len)
+{
+	ck_assert_str_eq(out->key->key_id, key_id);
+	ck_assert_uint_eq(out->key->key_len, len);
+	ck_assert_mem_eq(out->key->key, key, len);
+}
+
 /** parse a literal body that must be accepted */
 static skip_status_t parse_ok(parser_t parser, const char *lit, size_t len,
 							  unsigned bits, const char *key_id,
@@ -382,9 +391,7 @@ START_TEST(test_key_draft_example)
 
 	parse_ok(P_KEY, LIT(KEY_OK), key_args[_i].bits, key_args[_i].key_id, &out);
 	/* exactly as sent, upper case kept */
-	ck_assert_str_eq(out.key->key_id, DRAFT_KEY_ID);
-	ck_assert_uint_eq(out.key->key_len, sizeof(draft_key));
-	ck_assert_mem_eq(out.key->key, draft_key, sizeof(draft_key));
+	assert_key(&out, DRAFT_KEY_ID, draft_key, sizeof(draft_key));
 	parsed_destroy(&out);
 }
 END_TEST
@@ -396,9 +403,7 @@ START_TEST(test_key_upper_case)
 	parsed_t out;
 
 	parse_ok(P_KEY, LIT(body), 256, "00112233445566778899AABBCCDDEEFF", &out);
-	ck_assert_str_eq(out.key->key_id, "00112233445566778899AABBCCDDEEFF");
-	ck_assert_uint_eq(out.key->key_len, sizeof(draft_key));
-	ck_assert_mem_eq(out.key->key, draft_key, sizeof(draft_key));
+	assert_key(&out, "00112233445566778899AABBCCDDEEFF", draft_key, sizeof(draft_key));
 	parsed_destroy(&out);
 }
 END_TEST
@@ -414,9 +419,7 @@ START_TEST(test_key_variants)
 
 	/* field order, extra fields, white space, leading zero bytes */
 	parse_ok(P_KEY, LIT(body), 128, "ab", &out);
-	ck_assert_str_eq(out.key->key_id, "ab");
-	ck_assert_uint_eq(out.key->key_len, sizeof(expected));
-	ck_assert_mem_eq(out.key->key, expected, sizeof(expected));
+	assert_key(&out, "ab", expected, sizeof(expected));
 	parsed_destroy(&out);
 }
 END_TEST
