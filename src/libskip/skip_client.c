@@ -76,9 +76,11 @@ static void sleep_ms(long long ms)
  * is spent. On success response holds the body.
  */
 static skip_status_t request(private_skip_client_t *this, const char *target,
-							 skip_http_response_t *response, skip_error_t *err)
+							 unsigned budget_ms, skip_http_response_t *response,
+							 skip_error_t *err)
 {
-	long long start = now_ms(), deadline = start + this->timeout_ms;
+	long long start = now_ms();
+	long long deadline = start + (budget_ms ? budget_ms : this->timeout_ms);
 	long long remaining, delay = RETRY_DELAY_MS;
 	char message[128];
 	skip_status_t status;
@@ -159,7 +161,7 @@ static skip_status_t get_capabilities(skip_client_t *public,
 	skip_http_response_t response;
 	skip_status_t status;
 
-	status = request(this, "/capabilities", &response, err);
+	status = request(this, "/capabilities", 0, &response, err);
 	if (status == SKIP_OK)
 	{
 		status = skip_json_parse_capabilities(response.body, response.len,
@@ -174,12 +176,13 @@ static skip_status_t get_capabilities(skip_client_t *public,
  */
 static skip_status_t fetch_key(private_skip_client_t *this, const char *target,
 							   unsigned bits, const char *key_id,
-							   skip_key_t **key, skip_error_t *err)
+							   unsigned budget_ms, skip_key_t **key,
+							   skip_error_t *err)
 {
 	skip_http_response_t response;
 	skip_status_t status;
 
-	status = request(this, target, &response, err);
+	status = request(this, target, budget_ms, &response, err);
 	if (status != SKIP_OK)
 	{
 		return status;
@@ -199,7 +202,8 @@ static skip_status_t fetch_key(private_skip_client_t *this, const char *target,
 }
 
 static skip_status_t get_key(skip_client_t *public, const char *remote,
-							 unsigned bits, skip_key_t **key, skip_error_t *err)
+							 unsigned bits, unsigned budget_ms,
+							 skip_key_t **key, skip_error_t *err)
 {
 	private_skip_client_t *this = (private_skip_client_t*)public;
 	char target[64 + 3 * SKIP_SYSTEM_ID_MAX], *escaped;
@@ -232,12 +236,12 @@ static skip_status_t get_key(skip_client_t *public, const char *remote,
 	}
 	free(escaped);
 	return fetch_key(this, target, bits ? bits : SKIP_DEFAULT_KEY_BITS, NULL,
-					 key, err);
+					 budget_ms, key, err);
 }
 
 static skip_status_t get_key_by_id(skip_client_t *public, const char *key_id,
-								   const char *remote, skip_key_t **key,
-								   skip_error_t *err)
+								   const char *remote, unsigned budget_ms,
+								   skip_key_t **key, skip_error_t *err)
 {
 	private_skip_client_t *this = (private_skip_client_t*)public;
 	char target[64 + SKIP_KEY_ID_MAX_HEX + 3 * SKIP_SYSTEM_ID_MAX], *escaped;
@@ -262,7 +266,7 @@ static skip_status_t get_key_by_id(skip_client_t *public, const char *key_id,
 			 escaped);
 	free(escaped);
 	/* the responder cannot know the size the initiator asked for */
-	return fetch_key(this, target, 0, key_id, key, err);
+	return fetch_key(this, target, 0, key_id, budget_ms, key, err);
 }
 
 static skip_status_t get_entropy(skip_client_t *public, unsigned bits,
@@ -286,7 +290,7 @@ static skip_status_t get_entropy(skip_client_t *public, unsigned bits,
 	{
 		snprintf(target, sizeof(target), "/entropy");
 	}
-	status = request(this, target, &response, err);
+	status = request(this, target, 0, &response, err);
 	if (status == SKIP_OK)
 	{
 		status = skip_json_parse_entropy(response.body, response.len,

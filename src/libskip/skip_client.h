@@ -57,12 +57,13 @@ struct skip_client_t {
 	 *
 	 * @param remote	remote system ID (validated)
 	 * @param bits		key size to request, 0 for the KP's default (256)
+	 * @param budget_ms	time budget of this call, 0 for the configured one
 	 * @param key		receives keyId and key
 	 * @param err		receives the reason on failure (may be NULL)
 	 */
 	skip_status_t (*get_key)(skip_client_t *this, const char *remote,
-							 unsigned bits, skip_key_t **key,
-							 skip_error_t *err);
+							 unsigned bits, unsigned budget_ms,
+							 skip_key_t **key, skip_error_t *err);
 
 	/**
 	 * GET /key/{keyId}?remoteSystemID=...: the key with the given keyId,
@@ -70,12 +71,13 @@ struct skip_client_t {
 	 *
 	 * @param key_id	keyId (validated)
 	 * @param remote	remote system ID (validated)
+	 * @param budget_ms	time budget of this call, 0 for the configured one
 	 * @param key		receives keyId and key
 	 * @param err		receives the reason on failure (may be NULL)
 	 */
 	skip_status_t (*get_key_by_id)(skip_client_t *this, const char *key_id,
-								   const char *remote, skip_key_t **key,
-								   skip_error_t *err);
+								   const char *remote, unsigned budget_ms,
+								   skip_key_t **key, skip_error_t *err);
 
 	/**
 	 * GET /entropy[?minentropy=...]

@@ -15,7 +15,7 @@
 #ifndef SKIP_CREDS_H_
 #define SKIP_CREDS_H_
 
-#include "skip_kp.h"
+#include "skip_kp_set.h"
 #include "skip_sa_table.h"
 
 #include <credentials/credential_set.h>
@@ -45,9 +45,9 @@ struct skip_creds_t {
 /**
  * Create the credential set.
  *
- * @param kp		our Key Provider
+ * @param kps		our Key Provider profiles
  * @param sas		per-IKE_SA state shared with the listener
  */
-skip_creds_t *skip_creds_create(skip_kp_t *kp, skip_sa_table_t *sas);
+skip_creds_t *skip_creds_create(skip_kp_set_t *kps, skip_sa_table_t *sas);
 
 #endif /** SKIP_CREDS_H_ @}*/

@@ -12,6 +12,7 @@
 #include <daemon.h>
 #include <threading/condvar.h>
 #include <threading/mutex.h>
+#include <collections/linked_list.h>
 #include <threading/thread.h>
 
 /** capabilities are refreshed this often by default (seconds) */
@@ -38,6 +39,21 @@ struct private_skip_kp_t {
 
 	/** key size to request in bits, 0 for the KP's default */
 	u_int key_bits;
+
+	/** budget of a key request (ms) */
+	u_int timeout_ms;
+
+	/** name of the fallback profile, NULL if none */
+	char *fallback_name;
+
+	/** the fallback profile, once resolved */
+	skip_kp_t *fallback;
+
+	/** connections using this profile (char*) */
+	linked_list_t *connections;
+
+	/** TRUE if marked as default profile */
+	bool is_default;
 
 	/** capabilities refresh interval (ms) */
 	uint64_t ttl_ms;
@@ -183,6 +199,17 @@ METHOD(skip_kp_t, get_name, const char*,
 	return this->name;
 }
 
+/**
+ * Fetch the capabilities soon instead of after the backoff: an IKE_SA needs
+ * them. Call with the mutex held.
+ */
+static void request_refresh(private_skip_kp_t *this)
+{
+	this->next_fetch = min(this->next_fetch, now_ms() + RETRY_MIN_MS);
+	this->retry_ms = RETRY_MIN_MS;
+	this->condvar->signal(this->condvar);
+}
+
 METHOD(skip_kp_t, get_local_system_id, bool,
 	private_skip_kp_t *this, char buf[SKIP_SYSTEM_ID_MAX + 1])
 {
@@ -196,21 +223,31 @@ METHOD(skip_kp_t, get_local_system_id, bool,
 		found = TRUE;
 	}
 	else
-	{	/* an IKE_SA needs it now: retry soon instead of after the backoff */
-		this->next_fetch = min(this->next_fetch, now_ms() + RETRY_MIN_MS);
-		this->retry_ms = RETRY_MIN_MS;
-		this->condvar->signal(this->condvar);
+	{
+		request_refresh(this);
 	}
 	this->mutex->unlock(this->mutex);
 	return found;
 }
 
-/**
- * Whether the cached capabilities allow the peer; refetched once if they
- * are missing or do not know the peer (a new peer KP may have been added).
- */
-static bool peer_allowed(private_skip_kp_t *this, const char *peer,
-						 skip_error_t *err)
+METHOD(skip_kp_t, allows_cached, bool,
+	private_skip_kp_t *this, const char *peer)
+{
+	bool allowed;
+
+	this->mutex->lock(this->mutex);
+	allowed = this->caps && skip_capabilities_allows(this->caps, peer);
+	if (!allowed && (!this->caps ||
+					 now_ms() - this->caps_time > REFETCH_ON_MISS_MS))
+	{	/* a new peer KP may have been added */
+		request_refresh(this);
+	}
+	this->mutex->unlock(this->mutex);
+	return allowed;
+}
+
+METHOD(skip_kp_t, allows, bool,
+	private_skip_kp_t *this, const char *peer, skip_error_t *err)
 {
 	bool known, allowed, stale;
 	int attempt;
@@ -235,31 +272,70 @@ static bool peer_allowed(private_skip_kp_t *this, const char *peer,
 	{
 		skip_error_set(err, SKIP_ERR_INVALID_ARG, 0,
 					   "peer system ID '%s' is not among the remote systems "
-					   "of this KP", peer);
+					   "of KP '%s'", peer, this->name);
 	}
 	return allowed;
 }
 
 METHOD(skip_kp_t, get_key, skip_status_t,
-	private_skip_kp_t *this, const char *peer, skip_key_t **key,
-	skip_error_t *err)
+	private_skip_kp_t *this, const char *peer, u_int budget_ms,
+	skip_key_t **key, skip_error_t *err)
 {
-	if (!peer_allowed(this, peer, err))
+	if (!allows(this, peer, err))
 	{
 		return err->status;
 	}
-	return this->client->get_key(this->client, peer, this->key_bits, key, err);
+	return this->client->get_key(this->client, peer, this->key_bits,
+								 budget_ms, key, err);
 }
 
 METHOD(skip_kp_t, get_key_by_id, skip_status_t,
 	private_skip_kp_t *this, const char *key_id, const char *peer,
-	skip_key_t **key, skip_error_t *err)
+	u_int budget_ms, skip_key_t **key, skip_error_t *err)
 {
-	if (!peer_allowed(this, peer, err))
+	if (!allows(this, peer, err))
 	{
 		return err->status;
 	}
-	return this->client->get_key_by_id(this->client, key_id, peer, key, err);
+	return this->client->get_key_by_id(this->client, key_id, peer, budget_ms,
+									   key, err);
+}
+
+METHOD(skip_kp_t, get_timeout, u_int,
+	private_skip_kp_t *this)
+{
+	return this->timeout_ms;
+}
+
+METHOD(skip_kp_t, get_fallback_name, char*,
+	private_skip_kp_t *this)
+{
+	return this->fallback_name;
+}
+
+METHOD(skip_kp_t, get_fallback, skip_kp_t*,
+	private_skip_kp_t *this)
+{
+	return this->fallback;
+}
+
+METHOD(skip_kp_t, set_fallback, void,
+	private_skip_kp_t *this, skip_kp_t *fallback)
+{
+	this->fallback = fallback;
+}
+
+METHOD(skip_kp_t, serves_connection, bool,
+	private_skip_kp_t *this, const char *connection)
+{
+	return this->connections->find_first(this->connections,
+							linked_list_match_str, NULL, connection);
+}
+
+METHOD(skip_kp_t, is_default, bool,
+	private_skip_kp_t *this)
+{
+	return this->is_default;
 }
 
 METHOD(skip_kp_t, destroy, void,
@@ -275,6 +351,8 @@ METHOD(skip_kp_t, destroy, void,
 	}
 	DESTROY_IF(this->client);
 	skip_capabilities_destroy(this->caps);
+	this->connections->destroy_function(this->connections, free);
+	free(this->fallback_name);
 	this->condvar->destroy(this->condvar);
 	this->mutex->destroy(this->mutex);
 	free(this->name);
@@ -385,10 +463,32 @@ static bool create_client(private_skip_kp_t *this)
 		DBG1(DBG_CFG, "SKIP KP '%s': %s", this->name, err.detail);
 		return FALSE;
 	}
+	this->timeout_ms = config.timeout_ms;
 	DBG2(DBG_CFG, "SKIP KP '%s': %s, %s authentication%s, budget %u ms",
 		 this->name, config.url, auth,
 		 config.allow_tls12 ? ", TLS 1.2 allowed" : "", config.timeout_ms);
 	return TRUE;
+}
+
+/**
+ * Read the "connections" setting: names separated by commas or spaces.
+ */
+static void load_connections(private_skip_kp_t *this)
+{
+	enumerator_t *enumerator;
+	char *list, *name;
+
+	list = setting(this, "connections");
+	if (!list)
+	{
+		return;
+	}
+	enumerator = enumerator_create_token(list, ",", " ");
+	while (enumerator->enumerate(enumerator, &name))
+	{
+		this->connections->insert_last(this->connections, strdup(name));
+	}
+	enumerator->destroy(enumerator);
 }
 
 /*
@@ -403,15 +503,28 @@ skip_kp_t *skip_kp_create(const char *name)
 		.public = {
 			.get_name = _get_name,
 			.get_local_system_id = _get_local_system_id,
+			.allows_cached = _allows_cached,
+			.allows = _allows,
 			.get_key = _get_key,
 			.get_key_by_id = _get_key_by_id,
+			.get_timeout = _get_timeout,
+			.get_fallback_name = _get_fallback_name,
+			.get_fallback = _get_fallback,
+			.set_fallback = _set_fallback,
+			.serves_connection = _serves_connection,
+			.is_default = _is_default,
 			.destroy = _destroy,
 		},
 		.name = strdup(name),
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
 		.condvar = condvar_create(CONDVAR_TYPE_DEFAULT),
 		.retry_ms = RETRY_MIN_MS,
+		.connections = linked_list_create(),
 	);
+	load_connections(this);
+	this->fallback_name = strdupnull(setting(this, "fallback"));
+	this->is_default = lib->settings->get_bool(lib->settings,
+						"%s.plugins.skip.kp.%s.default", FALSE, lib->ns, name);
 	this->ttl_ms = 1000 * (uint64_t)lib->settings->get_time(lib->settings,
 						"%s.plugins.skip.kp.%s.capabilities_ttl",
 						DEFAULT_CAPABILITIES_TTL, lib->ns, name);

@@ -48,19 +48,43 @@ struct skip_kp_t {
 								char buf[SKIP_SYSTEM_ID_MAX + 1]);
 
 	/**
+	 * Whether the KP shares keys with a peer, by the cached capabilities.
+	 *
+	 * Does no I/O; if the capabilities are missing or do not know the peer,
+	 * a refresh is triggered.
+	 *
+	 * @param peer		peer's system ID (validated)
+	 * @return			TRUE if the cached capabilities allow the peer
+	 */
+	bool (*allows_cached)(skip_kp_t *this, const char *peer);
+
+	/**
+	 * Whether the KP shares keys with a peer; the capabilities are fetched
+	 * again (I/O) if they are missing or do not know the peer.
+	 *
+	 * @param peer		peer's system ID (validated)
+	 * @param err		receives the reason if not
+	 * @return			TRUE if allowed, or if the KP is unreachable (the key
+	 *					request then reports why)
+	 */
+	bool (*allows)(skip_kp_t *this, const char *peer, skip_error_t *err);
+
+	/**
 	 * Get a new key shared with the KP of a peer (GET /key). Checks the
 	 * peer's system ID against the KP's capabilities first.
 	 *
-	 * Does KP I/O bounded by the configured budget: call it from an IKE_SA's
-	 * worker thread, never from a listener hook.
+	 * Does KP I/O bounded by budget_ms: call it from an IKE_SA's worker
+	 * thread, never from a listener hook.
 	 *
 	 * @param peer		peer's system ID (validated)
+	 * @param budget_ms	time budget, 0 for the profile's timeout
 	 * @param key		receives keyId and key
 	 * @param err		receives the reason on failure
 	 * @return			SKIP_OK on success
 	 */
 	skip_status_t (*get_key)(skip_kp_t *this, const char *peer,
-							 skip_key_t **key, skip_error_t *err);
+							 u_int budget_ms, skip_key_t **key,
+							 skip_error_t *err);
 
 	/**
 	 * Get the key a peer's KP made, by its keyId (GET /key/{keyId}).
@@ -69,13 +93,46 @@ struct skip_kp_t {
 	 *
 	 * @param key_id	keyId the peer sent (validated)
 	 * @param peer		peer's system ID (validated)
+	 * @param budget_ms	time budget, 0 for the profile's timeout
 	 * @param key		receives keyId and key
 	 * @param err		receives the reason on failure
 	 * @return			SKIP_OK on success
 	 */
 	skip_status_t (*get_key_by_id)(skip_kp_t *this, const char *key_id,
-								   const char *peer, skip_key_t **key,
-								   skip_error_t *err);
+								   const char *peer, u_int budget_ms,
+								   skip_key_t **key, skip_error_t *err);
+
+	/**
+	 * Time budget of a key request through this profile (ms), shared with
+	 * its fallbacks.
+	 */
+	u_int (*get_timeout)(skip_kp_t *this);
+
+	/**
+	 * Name of the fallback profile from the settings, NULL if none.
+	 */
+	char *(*get_fallback_name)(skip_kp_t *this);
+
+	/**
+	 * The KP to try when this one fails, NULL if none.
+	 */
+	skip_kp_t *(*get_fallback)(skip_kp_t *this);
+
+	/**
+	 * Set the KP to try when this one fails.
+	 */
+	void (*set_fallback)(skip_kp_t *this, skip_kp_t *fallback);
+
+	/**
+	 * Whether the profile is configured for a connection (its
+	 * "connections" setting lists it).
+	 */
+	bool (*serves_connection)(skip_kp_t *this, const char *connection);
+
+	/**
+	 * Whether the profile is marked as the default one.
+	 */
+	bool (*is_default)(skip_kp_t *this);
 
 	/**
 	 * Stop the refresh thread, close connections, wipe the PSK.

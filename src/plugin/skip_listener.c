@@ -21,30 +21,53 @@ struct private_skip_listener_t {
 	/** public interface */
 	skip_listener_t public;
 
-	/** our Key Provider */
-	skip_kp_t *kp;
+	/** our Key Provider profiles */
+	skip_kp_set_t *kps;
 
 	/** per-IKE_SA state */
 	skip_sa_table_t *sas;
 };
 
 /**
- * Put our KP's system ID into a USE_PPK notify.
+ * Put a KP's system ID into a USE_PPK notify and remember it.
+ *
+ * @param kp		KP to announce
+ * @param sid		receives the system ID sent, empty if none
  */
-static void add_local_system_id(private_skip_listener_t *this,
-								notify_payload_t *notify)
+static void announce(skip_kp_t *kp, notify_payload_t *notify,
+					 char sid[SKIP_SYSTEM_ID_MAX + 1])
 {
-	char sid[SKIP_SYSTEM_ID_MAX + 1];
-
-	if (!this->kp->get_local_system_id(this->kp, sid))
+	if (!kp->get_local_system_id(kp, sid))
 	{
+		sid[0] = '\0';
 		DBG1(DBG_IKE, "SKIP: system ID of KP '%s' not known yet (KP not "
-			 "reachable?), sending USE_PPK without it",
-			 this->kp->get_name(this->kp));
+			 "reachable?), sending USE_PPK without it", kp->get_name(kp));
 		return;
 	}
 	notify->set_notification_data(notify, chunk_from_str(sid));
-	DBG2(DBG_IKE, "SKIP: sending system ID '%s' in USE_PPK", sid);
+	DBG2(DBG_IKE, "SKIP: sending system ID '%s' of KP '%s' in USE_PPK", sid,
+		 kp->get_name(kp));
+}
+
+/**
+ * The first KP of a connection's chain (profile and fallbacks) whose system
+ * ID is known: a KP that cannot be reached is not announced.
+ */
+static skip_kp_t *first_known(skip_kp_t *kp)
+{
+	char sid[SKIP_SYSTEM_ID_MAX + 1];
+	skip_kp_t *current;
+	int steps;
+
+	for (current = kp, steps = 0; current && steps < 16;
+		 current = current->get_fallback(current), steps++)
+	{
+		if (current->get_local_system_id(current, sid))
+		{
+			return current;
+		}
+	}
+	return kp;
 }
 
 /**
@@ -53,35 +76,65 @@ static void add_local_system_id(private_skip_listener_t *this,
 static void init_outbound(private_skip_listener_t *this, ike_sa_t *ike_sa,
 						  message_t *message)
 {
+	char sid[SKIP_SYSTEM_ID_MAX + 1], peer[SKIP_SYSTEM_ID_MAX + 1] = "";
 	uint32_t id = ike_sa->get_unique_id(ike_sa);
 	notify_payload_t *notify;
+	peer_cfg_t *peer_cfg;
+	skip_kp_t *kp = NULL;
 	skip_sa_t *sa;
-	bool announce;
 
 	notify = message->get_notify(message, USE_PPK);
 	if (message->get_request(message))
 	{	/* initiator; a restart (cookie, INVALID_KE) begins anew */
-		if (!notify || !skip_peer_cfg_dynamic(ike_sa->get_peer_cfg(ike_sa)))
+		peer_cfg = ike_sa->get_peer_cfg(ike_sa);
+		if (!notify || !skip_peer_cfg_dynamic(peer_cfg))
 		{
 			this->sas->remove(this->sas, id);
 			return;
 		}
+		kp = this->kps->for_connection(this->kps,
+									   peer_cfg->get_name(peer_cfg));
+		kp = first_known(kp);
+		announce(kp, notify, sid);
 		sa = this->sas->lock(this->sas, id, TRUE);
 		skip_sa_reset_key(sa);
 		sa->peer_sid[0] = '\0';
 		sa->initiator = TRUE;
+		sa->kp = kp;
+		strcpy(sa->local_sid, sid);
 		this->sas->unlock(this->sas);
-		add_local_system_id(this, notify);
 		return;
 	}
 	/* responder: charon answers USE_PPK only if a PPK may be available */
 	sa = this->sas->lock(this->sas, id, FALSE);
-	announce = sa && !sa->initiator && sa->peer_sid[0];
-	this->sas->unlock(this->sas);
-	if (notify && announce)
+	if (sa && !sa->initiator && sa->peer_sid[0])
 	{
-		add_local_system_id(this, notify);
+		kp = sa->kp;
+		strcpy(peer, sa->peer_sid);
 	}
+	this->sas->unlock(this->sas);
+	if (!notify || !peer[0])
+	{
+		return;
+	}
+	if (!kp)
+	{
+		kp = this->kps->for_peer_cached(this->kps, peer);
+	}
+	if (!kp)
+	{
+		DBG1(DBG_IKE, "SKIP: none of our KPs shares keys with peer system ID "
+			 "'%s', answering USE_PPK without SKIP", peer);
+		return;
+	}
+	announce(kp, notify, sid);
+	sa = this->sas->lock(this->sas, id, FALSE);
+	if (sa)
+	{
+		sa->kp = kp;
+		strcpy(sa->local_sid, sid);
+	}
+	this->sas->unlock(this->sas);
 }
 
 /**
@@ -121,6 +174,7 @@ static void init_inbound(private_skip_listener_t *this, ike_sa_t *ike_sa,
 		if (request)
 		{
 			skip_sa_reset_key(sa);
+			sa->kp = NULL;
 		}
 		if (result == SKIP_WIRE_VALID)
 		{
@@ -321,7 +375,7 @@ METHOD(skip_listener_t, destroy, void,
 /*
  * Described in header
  */
-skip_listener_t *skip_listener_create(skip_kp_t *kp, skip_sa_table_t *sas)
+skip_listener_t *skip_listener_create(skip_kp_set_t *kps, skip_sa_table_t *sas)
 {
 	private_skip_listener_t *this;
 
@@ -334,7 +388,7 @@ skip_listener_t *skip_listener_create(skip_kp_t *kp, skip_sa_table_t *sas)
 			},
 			.destroy = _destroy,
 		},
-		.kp = kp,
+		.kps = kps,
 		.sas = sas,
 	);
 	return &this->public;

@@ -15,7 +15,7 @@
 #ifndef SKIP_LISTENER_H_
 #define SKIP_LISTENER_H_
 
-#include "skip_kp.h"
+#include "skip_kp_set.h"
 #include "skip_sa_table.h"
 
 #include <bus/listeners/listener.h>
@@ -45,9 +45,9 @@ struct skip_listener_t {
 /**
  * Create the listener.
  *
- * @param kp		our Key Provider
+ * @param kps		our Key Provider profiles
  * @param sas		per-IKE_SA state shared with the credential set
  */
-skip_listener_t *skip_listener_create(skip_kp_t *kp, skip_sa_table_t *sas);
+skip_listener_t *skip_listener_create(skip_kp_set_t *kps, skip_sa_table_t *sas);
 
 #endif /** SKIP_LISTENER_H_ @}*/

@@ -9,7 +9,7 @@
 
 #include "skip_plugin.h"
 #include "skip_creds.h"
-#include "skip_kp.h"
+#include "skip_kp_set.h"
 #include "skip_listener.h"
 #include "skip_sa_table.h"
 
@@ -23,8 +23,8 @@ struct private_skip_plugin_t {
 	/** public interface */
 	skip_plugin_t public;
 
-	/** our Key Provider */
-	skip_kp_t *kp;
+	/** our Key Provider profiles */
+	skip_kp_set_t *kps;
 
 	/** per-IKE_SA state */
 	skip_sa_table_t *sas;
@@ -40,35 +40,6 @@ METHOD(plugin_t, get_name, char*,
 	private_skip_plugin_t *this)
 {
 	return "skip";
-}
-
-/**
- * The KP profile of charon.plugins.skip.kp to use.
- */
-static skip_kp_t *create_kp()
-{
-	enumerator_t *enumerator;
-	skip_kp_t *kp = NULL;
-	char *name;
-
-	enumerator = lib->settings->create_section_enumerator(lib->settings,
-											"%s.plugins.skip.kp", lib->ns);
-	if (enumerator->enumerate(enumerator, &name))
-	{
-		kp = skip_kp_create(name);
-		if (kp && enumerator->enumerate(enumerator, &name))
-		{
-			DBG1(DBG_CFG, "SKIP: several KPs configured, only '%s' is used",
-				 kp->get_name(kp));
-		}
-	}
-	else
-	{
-		DBG1(DBG_CFG, "SKIP: no Key Provider configured in "
-			 "%s.plugins.skip.kp", lib->ns);
-	}
-	enumerator->destroy(enumerator);
-	return kp;
 }
 
 static void unregister(private_skip_plugin_t *this)
@@ -87,8 +58,8 @@ static void unregister(private_skip_plugin_t *this)
 	}
 	DESTROY_IF(this->sas);
 	this->sas = NULL;
-	DESTROY_IF(this->kp);
-	this->kp = NULL;
+	DESTROY_IF(this->kps);
+	this->kps = NULL;
 }
 
 static bool plugin_cb(private_skip_plugin_t *this,
@@ -99,14 +70,14 @@ static bool plugin_cb(private_skip_plugin_t *this,
 		unregister(this);
 		return TRUE;
 	}
-	this->kp = create_kp();
-	if (!this->kp)
+	this->kps = skip_kp_set_create();
+	if (!this->kps)
 	{
 		return FALSE;
 	}
 	this->sas = skip_sa_table_create();
-	this->creds = skip_creds_create(this->kp, this->sas);
-	this->listener = skip_listener_create(this->kp, this->sas);
+	this->creds = skip_creds_create(this->kps, this->sas);
+	this->listener = skip_listener_create(this->kps, this->sas);
 	lib->credmgr->add_set(lib->credmgr, &this->creds->set);
 	charon->bus->add_listener(charon->bus, &this->listener->listener);
 	return TRUE;

@@ -15,6 +15,8 @@
 #ifndef SKIP_SA_TABLE_H_
 #define SKIP_SA_TABLE_H_
 
+#include "skip_kp.h"
+
 #include <library.h>
 #include <skip_validate.h>
 
@@ -28,6 +30,12 @@ struct skip_sa_t {
 
 	/** TRUE if we initiated the IKE_SA */
 	bool initiator;
+
+	/** KP serving this IKE_SA (NULL until chosen); profiles outlive SAs */
+	skip_kp_t *kp;
+
+	/** our system ID as sent in USE_PPK, empty if none was sent */
+	char local_sid[SKIP_SYSTEM_ID_MAX + 1];
 
 	/** the peer's KP system ID from its USE_PPK, empty if none */
 	char peer_sid[SKIP_SYSTEM_ID_MAX + 1];

@@ -93,7 +93,7 @@ static int run(skip_client_t *client, int argc, char *argv[])
 	else if (strcmp(cmd, "key") == 0 && (argc == 2 || argc == 3))
 	{
 		status = client->get_key(client, argv[1],
-								 argc == 3 ? parse_bits(argv[2]) : 0, &key,
+								 argc == 3 ? parse_bits(argv[2]) : 0, 0, &key,
 								 &err);
 		if (status == SKIP_OK)
 		{
@@ -103,7 +103,8 @@ static int run(skip_client_t *client, int argc, char *argv[])
 	}
 	else if (strcmp(cmd, "key-by-id") == 0 && argc == 3)
 	{
-		status = client->get_key_by_id(client, argv[1], argv[2], &key, &err);
+		status = client->get_key_by_id(client, argv[1], argv[2], 0, &key,
+									   &err);
 		if (status == SKIP_OK)
 		{
 			printf("keyId=%s\nbits=%zu\n", key->key_id, key->key_len * 8);

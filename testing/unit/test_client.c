@@ -148,19 +148,19 @@ START_TEST(test_key_roundtrip)
 	skip_key_t *ka = NULL, *kb = NULL, *again = NULL;
 	skip_error_t err = {};
 
-	ck_assert_msg(alice->get_key(alice, "Bob", 0, &ka, &err) == SKIP_OK,
+	ck_assert_msg(alice->get_key(alice, "Bob", 0, 0, &ka, &err) == SKIP_OK,
 				  "%s", err.detail);
 	ck_assert_uint_eq(ka->key_len, 32);
 	ck_assert_uint_eq(strlen(ka->key_id), 32);
 
-	ck_assert_msg(bob->get_key_by_id(bob, ka->key_id, "Alice", &kb, &err) ==
+	ck_assert_msg(bob->get_key_by_id(bob, ka->key_id, "Alice", 0, &kb, &err) ==
 				  SKIP_OK, "%s", err.detail);
 	ck_assert_str_eq(kb->key_id, ka->key_id);
 	ck_assert_uint_eq(kb->key_len, ka->key_len);
 	ck_assert_mem_eq(kb->key, ka->key, ka->key_len);
 
 	/* delivered once: the KP zeroized it */
-	ck_assert_int_eq(bob->get_key_by_id(bob, ka->key_id, "Alice", &again,
+	ck_assert_int_eq(bob->get_key_by_id(bob, ka->key_id, "Alice", 0, &again,
 										&err), SKIP_ERR_BAD_REQUEST);
 	ck_assert_int_eq(err.http_code, 400);
 	ck_assert_ptr_null(again);
@@ -178,12 +178,12 @@ START_TEST(test_key_size)
 	skip_key_t *key = NULL;
 	skip_error_t err = {};
 
-	ck_assert_int_eq(alice->get_key(alice, "Bob", 512, &key, &err), SKIP_OK);
+	ck_assert_int_eq(alice->get_key(alice, "Bob", 512, 0, &key, &err), SKIP_OK);
 	ck_assert_uint_eq(key->key_len, 64);
 	skip_key_destroy(key);
 	key = NULL;
 	/* not a multiple of 8: refused before it reaches the KP */
-	ck_assert_int_eq(alice->get_key(alice, "Bob", 131, &key, &err),
+	ck_assert_int_eq(alice->get_key(alice, "Bob", 131, 0, &key, &err),
 					 SKIP_ERR_INVALID_ARG);
 	ck_assert_ptr_null(key);
 	alice->destroy(alice);
@@ -196,15 +196,15 @@ START_TEST(test_key_unknown_remote)
 	skip_key_t *key = NULL;
 	skip_error_t err = {};
 
-	ck_assert_int_eq(alice->get_key(alice, "Eve", 0, &key, &err),
+	ck_assert_int_eq(alice->get_key(alice, "Eve", 0, 0, &key, &err),
 					 SKIP_ERR_BAD_REQUEST);
 	ck_assert_ptr_nonnull(strstr(err.detail, "unknown remote system"));
 	/* percent-encoded: no query parameter can be smuggled in */
-	ck_assert_int_eq(alice->get_key(alice, "Bob&size=256", 0, &key, &err),
+	ck_assert_int_eq(alice->get_key(alice, "Bob&size=256", 0, 0, &key, &err),
 					 SKIP_ERR_BAD_REQUEST);
 	ck_assert_ptr_nonnull(strstr(err.detail, "unknown remote system"));
 	/* invalid system IDs never reach the KP */
-	ck_assert_int_eq(alice->get_key(alice, "B ob", 0, &key, &err),
+	ck_assert_int_eq(alice->get_key(alice, "B ob", 0, 0, &key, &err),
 					 SKIP_ERR_INVALID_ARG);
 	ck_assert_ptr_null(key);
 	alice->destroy(alice);
@@ -218,13 +218,13 @@ START_TEST(test_key_unknown_key_id)
 	skip_error_t err = {};
 
 	ck_assert_int_eq(bob->get_key_by_id(bob, "00112233445566778899aabbccddeeff",
-										"Alice", &key, &err),
+										"Alice", 0, &key, &err),
 					 SKIP_ERR_BAD_REQUEST);
 	ck_assert_ptr_nonnull(strstr(err.detail, "key not found"));
 	/* malformed keyIds never reach the KP */
-	ck_assert_int_eq(bob->get_key_by_id(bob, "../capabilities", "Alice", &key,
+	ck_assert_int_eq(bob->get_key_by_id(bob, "../capabilities", "Alice", 0, &key,
 										&err), SKIP_ERR_INVALID_ARG);
-	ck_assert_int_eq(bob->get_key_by_id(bob, "ab%2f", "Alice", &key, &err),
+	ck_assert_int_eq(bob->get_key_by_id(bob, "ab%2f", "Alice", 0, &key, &err),
 					 SKIP_ERR_INVALID_ARG);
 	ck_assert_ptr_null(key);
 	bob->destroy(bob);
@@ -260,7 +260,7 @@ START_TEST(test_key_peer_down)
 	skip_error_t err = {};
 
 	kp_fixture_stop(&fx, KP_BOB);
-	ck_assert_int_eq(alice->get_key(alice, "Bob", 0, &key, &err),
+	ck_assert_int_eq(alice->get_key(alice, "Bob", 0, 0, &key, &err),
 					 SKIP_ERR_SERVER);
 	ck_assert_int_eq(err.http_code, 500);
 	ck_assert_ptr_nonnull(strstr(err.detail, "synchronization failed"));
@@ -280,7 +280,7 @@ START_TEST(test_cert_mode)
 				  "%s", err.detail);
 	ck_assert_str_eq(caps->local_system_id, "Alice");
 	skip_capabilities_destroy(caps);
-	ck_assert_int_eq(client->get_key(client, "Bob", 0, &key, &err), SKIP_OK);
+	ck_assert_int_eq(client->get_key(client, "Bob", 0, 0, &key, &err), SKIP_OK);
 	skip_key_destroy(key);
 	client->destroy(client);
 }
@@ -388,6 +388,7 @@ START_TEST(test_silent_server)
 	socklen_t len = sizeof(addr);
 	skip_client_t *client;
 	skip_capabilities_t *caps = NULL;
+	skip_key_t *key = NULL;
 	skip_error_t err = {};
 	long long start, elapsed;
 	char url[64];
@@ -406,6 +407,15 @@ START_TEST(test_silent_server)
 	elapsed = now_ms() - start;
 	ck_assert_int_ge(elapsed, 900);
 	ck_assert_int_le(elapsed, TIMEOUT_MS + 500);
+
+	/* a budget for one call overrides the configured one */
+	start = now_ms();
+	ck_assert_int_eq(client->get_key(client, "Bob", 0, 300, &key, &err),
+					 SKIP_ERR_TIMEOUT);
+	elapsed = now_ms() - start;
+	ck_assert_int_ge(elapsed, 250);
+	ck_assert_int_le(elapsed, 800);
+	ck_assert_ptr_null(key);
 	client->destroy(client);
 	close(fd);
 }
