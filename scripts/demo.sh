@@ -29,8 +29,8 @@ skip_lines() { grep -E "SKIP|PPK|USE_PPK|IKE_SA .* established|CHILD_SA .* estab
 
 say "strongSwan $SW_PACKAGE_VERSION ($target) with the skip plugin"
 cat <<EOF | show
-gateway Alice: $ADDR_a in namespace $NS_a, protects $NET_a.0/24, its KP has system ID '$SID_a'
-gateway Bob:   $ADDR_b in namespace $NS_b, protects $NET_b.0/24, its KP has system ID '$SID_b'
+gateway Alice: $ADDR_a in namespace $NS_a, protects $NET_a.0.0/24, its KP has system ID '$SID_a'
+gateway Bob:   $ADDR_b in namespace $NS_b, protects $NET_b.0.0/24, its KP has system ID '$SID_b'
 each plugin reaches its own KP at https://127.0.0.1:$KP_PORT with TLS 1.3 and a PSK;
 the KPs synchronize keys over their own TLS 1.3 PSK channel ($ADDR_a:$SYNC_PORT <-> $ADDR_b:$SYNC_PORT)
 both connections say: ppk_id = %any, ppk_required = yes (no PPK is configured anywhere)
@@ -41,8 +41,8 @@ say "the plugins learned their KPs' system IDs (GET /capabilities)"
 grep -h "local system ID" "$OUT/a/charon.log" "$OUT/b/charon.log" | show
 
 say "Alice initiates"
-initiate || { cat "$OUT/initiate.out"; fail "initiate failed"; }
-echo "   swanctl --initiate: $(tail -n 1 "$OUT/initiate.out")"
+initiate || { cat "$OUT/initiate-a-skip.out"; fail "initiate failed"; }
+echo "   swanctl --initiate: $(tail -n 1 "$OUT/initiate-a-skip.out")"
 
 say "what Alice's charon did"
 skip_lines "$OUT/a/charon.log"
@@ -57,7 +57,7 @@ swanctl a --list-sas --ike skip | show
 expect_ppk_sa a
 expect_ppk_sa b
 
-say "traffic from $NET_a.1 to $NET_b.1 through the tunnel"
+say "traffic from $NET_a.0.1 to $NET_b.0.1 through the tunnel"
 expect_ping
 show < "$OUT/ping.out"
 

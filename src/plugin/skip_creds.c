@@ -315,7 +315,11 @@ static enumerator_t *get_ppk(private_skip_creds_t *this, ike_sa_t *ike_sa,
 	key = fetch(kp, local_sid, initiator, peer_sid, key_id, &err);
 	if (!key)
 	{
-		log_no_ppk(ike_sa, err.detail);
+		char reason[sizeof(err.detail) + 64];
+
+		snprintf(reason, sizeof(reason), "%s: %s",
+				 skip_status_name(err.status), err.detail);
+		log_no_ppk(ike_sa, reason);
 		return NULL;
 	}
 	sa = this->sas->lock(this->sas, id, FALSE);

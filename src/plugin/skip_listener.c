@@ -12,7 +12,9 @@
 #include "skip_wire.h"
 
 #include <daemon.h>
+#include <collections/linked_list.h>
 #include <encoding/payloads/notify_payload.h>
+#include <threading/mutex.h>
 
 typedef struct private_skip_listener_t private_skip_listener_t;
 
@@ -26,7 +28,56 @@ struct private_skip_listener_t {
 
 	/** per-IKE_SA state */
 	skip_sa_table_t *sas;
+
+	/** IKE_SAs being reestablished (reestablish_t) */
+	linked_list_t *reestablishing;
+
+	/** protects reestablishing */
+	mutex_t *mutex;
 };
+
+/**
+ * A new IKE_SA replacing an old one (reauthentication): its IKE_SA_INIT is
+ * sent while the old IKE_SA is the thread's current one.
+ */
+typedef struct {
+	ike_sa_t *old;
+	ike_sa_t *new;
+} reestablish_t;
+
+/**
+ * The IKE_SA a message belongs to: the bus passes the thread's current
+ * IKE_SA, which is the old one for the first message of a reestablished
+ * IKE_SA.
+ */
+static ike_sa_t *message_sa(private_skip_listener_t *this, ike_sa_t *ike_sa,
+							message_t *message)
+{
+	ike_sa_id_t *id = message->get_ike_sa_id(message);
+	enumerator_t *enumerator;
+	reestablish_t *entry;
+	ike_sa_t *found = ike_sa;
+
+	if (ike_sa->get_id(ike_sa)->equals(ike_sa->get_id(ike_sa), id))
+	{
+		return ike_sa;
+	}
+	this->mutex->lock(this->mutex);
+	enumerator = this->reestablishing->create_enumerator(this->reestablishing);
+	while (enumerator->enumerate(enumerator, &entry))
+	{
+		if (entry->old == ike_sa &&
+			entry->new->get_id(entry->new)->equals(entry->new->get_id(entry->new),
+												   id))
+		{
+			found = entry->new;
+			break;
+		}
+	}
+	enumerator->destroy(enumerator);
+	this->mutex->unlock(this->mutex);
+	return found;
+}
 
 /**
  * Put a KP's system ID into a USE_PPK notify and remember it.
@@ -299,6 +350,7 @@ METHOD(listener_t, message_hook, bool,
 	{
 		return TRUE;
 	}
+	ike_sa = message_sa(this, ike_sa, message);
 	switch (message->get_exchange_type(message))
 	{
 		case IKE_SA_INIT:
@@ -335,21 +387,39 @@ METHOD(listener_t, authorize, bool,
 	private_skip_listener_t *this, ike_sa_t *ike_sa, bool final, bool *success)
 {
 	peer_cfg_t *peer_cfg;
+	skip_sa_t *sa;
+	bool dynamic_key;
 
 	if (!final || !*success)
 	{
 		return TRUE;
 	}
 	peer_cfg = ike_sa->get_peer_cfg(ike_sa);
+	if (!skip_peer_cfg_dynamic(peer_cfg) ||
+		!skip_peer_cfg_ppk_required(peer_cfg))
+	{
+		return TRUE;
+	}
+	sa = this->sas->lock(this->sas, ike_sa->get_unique_id(ike_sa), FALSE);
+	dynamic_key = sa && sa->key.len;
+	this->sas->unlock(this->sas);
+
 	/* strongSwan before 6.1 lets an initiator continue without PPK if the
-	 * responder ignores it, even if one is required: enforce it here */
-	if (skip_peer_cfg_dynamic(peer_cfg) &&
-		skip_peer_cfg_ppk_required(peer_cfg) &&
-		!ike_sa->has_condition(ike_sa, COND_PPK))
+	 * responder ignores it, even if one is required; and a responder takes
+	 * any static PPK whose ID matches %any: enforce the dynamic PPK here */
+	if (!ike_sa->has_condition(ike_sa, COND_PPK))
 	{
 		DBG1(DBG_IKE, "SKIP: connection '%s' requires a dynamic PPK, but "
 			 "IKE_SA %s[%u] was authenticated without one, refusing it",
 			 peer_cfg->get_name(peer_cfg), ike_sa->get_name(ike_sa),
+			 ike_sa->get_unique_id(ike_sa));
+		*success = FALSE;
+	}
+	else if (!dynamic_key)
+	{
+		DBG1(DBG_IKE, "SKIP: connection '%s' requires a dynamic PPK, but "
+			 "IKE_SA %s[%u] used a PPK that did not come from SKIP, refusing "
+			 "it", peer_cfg->get_name(peer_cfg), ike_sa->get_name(ike_sa),
 			 ike_sa->get_unique_id(ike_sa));
 		*success = FALSE;
 	}
@@ -359,16 +429,59 @@ METHOD(listener_t, authorize, bool,
 METHOD(listener_t, ike_state_change, bool,
 	private_skip_listener_t *this, ike_sa_t *ike_sa, ike_sa_state_t state)
 {
-	if (state == IKE_DESTROYING)
+	if (state == IKE_DESTROYING &&
+		this->sas->remove(this->sas, ike_sa->get_unique_id(ike_sa)))
 	{
-		this->sas->remove(this->sas, ike_sa->get_unique_id(ike_sa));
+		DBG2(DBG_IKE, "SKIP: wiped the state of IKE_SA %s[%u], %u IKE_SAs "
+			 "with state remain", ike_sa->get_name(ike_sa),
+			 ike_sa->get_unique_id(ike_sa), this->sas->get_count(this->sas));
 	}
+	return TRUE;
+}
+
+METHOD(listener_t, ike_reestablish_pre, bool,
+	private_skip_listener_t *this, ike_sa_t *old, ike_sa_t *new)
+{
+	reestablish_t *entry;
+
+	INIT(entry,
+		.old = old,
+		.new = new,
+	);
+	this->mutex->lock(this->mutex);
+	this->reestablishing->insert_last(this->reestablishing, entry);
+	this->mutex->unlock(this->mutex);
+	return TRUE;
+}
+
+METHOD(listener_t, ike_reestablish_post, bool,
+	private_skip_listener_t *this, ike_sa_t *old, ike_sa_t *new,
+	bool initiated)
+{
+	enumerator_t *enumerator;
+	reestablish_t *entry;
+
+	this->mutex->lock(this->mutex);
+	enumerator = this->reestablishing->create_enumerator(this->reestablishing);
+	while (enumerator->enumerate(enumerator, &entry))
+	{
+		if (entry->new == new)
+		{
+			this->reestablishing->remove_at(this->reestablishing, enumerator);
+			free(entry);
+			break;
+		}
+	}
+	enumerator->destroy(enumerator);
+	this->mutex->unlock(this->mutex);
 	return TRUE;
 }
 
 METHOD(skip_listener_t, destroy, void,
 	private_skip_listener_t *this)
 {
+	this->reestablishing->destroy_function(this->reestablishing, free);
+	this->mutex->destroy(this->mutex);
 	free(this);
 }
 
@@ -385,11 +498,15 @@ skip_listener_t *skip_listener_create(skip_kp_set_t *kps, skip_sa_table_t *sas)
 				.message = _message_hook,
 				.authorize = _authorize,
 				.ike_state_change = _ike_state_change,
+				.ike_reestablish_pre = _ike_reestablish_pre,
+				.ike_reestablish_post = _ike_reestablish_post,
 			},
 			.destroy = _destroy,
 		},
 		.kps = kps,
 		.sas = sas,
+		.reestablishing = linked_list_create(),
+		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
 	);
 	return &this->public;
 }

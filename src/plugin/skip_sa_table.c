@@ -61,7 +61,7 @@ METHOD(skip_sa_table_t, unlock, void,
 	this->mutex->unlock(this->mutex);
 }
 
-METHOD(skip_sa_table_t, remove_, void,
+METHOD(skip_sa_table_t, remove_, bool,
 	private_skip_sa_table_t *this, uint32_t id)
 {
 	skip_sa_t *sa;
@@ -73,6 +73,7 @@ METHOD(skip_sa_table_t, remove_, void,
 	{
 		sa_destroy(sa);
 	}
+	return sa != NULL;
 }
 
 METHOD(skip_sa_table_t, get_count, u_int,

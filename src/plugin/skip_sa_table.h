@@ -77,8 +77,9 @@ struct skip_sa_table_t {
 	 * Forget (and wipe) the state of an IKE_SA, if any.
 	 *
 	 * @param id		unique ID of the IKE_SA
+	 * @return			TRUE if there was state
 	 */
-	void (*remove)(skip_sa_table_t *this, uint32_t id);
+	bool (*remove)(skip_sa_table_t *this, uint32_t id);
 
 	/**
 	 * Number of IKE_SAs with state.

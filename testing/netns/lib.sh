@@ -12,6 +12,18 @@
 #
 # Needs: SW_* variables of a strongSwan target (scripts/common.sh target_env),
 # SKIP_BUILD (build directory of that target), OUT (output directory).
+#
+# Scenarios shape a side s (a or b) with these variables, set before the
+# set-up functions run:
+#   PLUGIN_s=yes|no          charon loads the skip plugin (no: a stock peer)
+#   KP_AUTH_s=psk|cert       how the plugin authenticates to its KP
+#   KP_PROFILES_s=...        the kp { } section (default: profile "local")
+#   PPK_ID_s=%any|ID         the connection's ppk_id (ID: a static PPK)
+#   PPK_REQUIRED_s=yes|no    the connection's ppk_required
+#   CONNS_s=N                number of connections skip1..skipN (default:
+#                            one connection "skip")
+#   EXTRA_CONNS_s=...        more connections (see connection())
+#   KP_PEER_s=...            the KP's --peer option
 
 # a tag unique to this test process keeps concurrent runs apart
 NETNS_TAG=${NETNS_TAG:-$BASHPID}
@@ -19,18 +31,21 @@ NS_a=skipa$NETNS_TAG
 NS_b=skipb$NETNS_TAG
 ADDR_a=10.99.0.1
 ADDR_b=10.99.0.2
-NET_a=10.1.0
-NET_b=10.2.0
+NET_a=10.1
+NET_b=10.2
 SID_a=Alice
 SID_b=Bob
 KP_PORT=8443
 SYNC_PORT=9443
+STATIC_PPK=0x6a2e0c9f1b8d4e7a5c3f2b1e0d9c8b7a6f5e4d3c2b1a09f8e7d6c5b4a3928170
 SKIP_KP=$SKIP_BUILD/testing/kp/skip-kp
-SKIP_CLIENT=$SKIP_BUILD/src/tools/skip-client
 
 declare -A PIDS
 
 other() { [ "$1" = a ] && echo b || echo a; }
+
+# side variable: var NAME SIDE DEFAULT
+var() { local v="$1_$2"; echo "${!v:-$3}"; }
 
 # --- topology -----------------------------------------------------------------
 
@@ -38,15 +53,18 @@ netns_up() {
 	ip netns add "$NS_a"
 	ip netns add "$NS_b"
 	ip link add "va$NETNS_TAG" type veth peer name "vb$NETNS_TAG"
-	local s
+	local s i
 	for s in a b; do
 		local ns=NS_$s addr=ADDR_$s net=NET_$s
 		ip link set "v$s$NETNS_TAG" netns "${!ns}"
 		ip -n "${!ns}" addr add "${!addr}/24" dev "v$s$NETNS_TAG"
 		ip -n "${!ns}" link set "v$s$NETNS_TAG" up
 		ip -n "${!ns}" link set lo up
-		# the protected subnet behind the gateway
-		ip -n "${!ns}" addr add "${!net}.1/32" dev lo
+		# the protected subnets behind the gateway (one per connection index:
+		# charon installs routes with a local source address)
+		for i in $(seq 0 20); do
+			ip -n "${!ns}" addr add "${!net}.$i.1/32" dev lo
+		done
 	done
 }
 
@@ -64,39 +82,37 @@ in_ns() { local ns=NS_$1; shift; ip netns exec "${!ns}" "$@"; }
 # certificate per side)
 make_credentials() {
 	local s
-	mkdir -p "$OUT/cred"
+	mkdir -p "$OUT/cred" "$OUT/a" "$OUT/b"
 	(
 		cd "$OUT/cred"
 		umask 077
-		openssl rand -hex 32 > kp-sync.psk
-		for s in a b; do
-			openssl rand -hex 32 > "gw-$s.psk"
+		for s in kp-sync gw-a gw-b other; do
+			openssl rand -hex 32 > "$s.psk"
 		done
 		openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
 			-nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=SKIP test CA" \
 			2>/dev/null
-		for s in a b; do
+		for s in kp-a kp-b gw-a gw-b; do
 			openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-				-keyout "kp-$s.key" -out "kp-$s.csr" -subj "/CN=kp-$s" 2>/dev/null
-			openssl x509 -req -in "kp-$s.csr" -CA ca.pem -CAkey ca.key \
-				-CAcreateserial -out "kp-$s.pem" -days 2 \
+				-keyout "$s.key" -out "$s.csr" -subj "/CN=$s" 2>/dev/null
+			openssl x509 -req -in "$s.csr" -CA ca.pem -CAkey ca.key \
+				-CAcreateserial -out "$s.pem" -days 2 \
 				-extfile <(printf 'subjectAltName=IP:127.0.0.1\n') 2>/dev/null
-			openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-				-keyout "gw-$s.key" -out "gw-$s.csr" -subj "/CN=gw-$s" 2>/dev/null
-			openssl x509 -req -in "gw-$s.csr" -CA ca.pem -CAkey ca.key \
-				-CAcreateserial -out "gw-$s.pem" -days 2 2>/dev/null
 		done
 	)
 }
 
 # --- Key Providers ------------------------------------------------------------
 
-# kp_start SIDE [extra skip-kp options]: start a side's KP (PSK and
-# certificate clients) and wait until it listens
-kp_start() {
-	local s=$1; shift
+# kp_start_as NAME SIDE [skip-kp options]: start a KP in a side's namespace
+# (PSK and certificate clients; later options override --listen and
+# --sync-listen) and wait until it is ready
+kp_start_as() {
+	local name=$1 s=$2; shift 2
 	local o; o=$(other "$s")
 	local ns=NS_$s sid=SID_$s osid=SID_$o addr=ADDR_$s oaddr=ADDR_$o
+	local peer
+	peer=$(var KP_PEER "$s" "${!osid},${!oaddr}:$SYNC_PORT,$OUT/cred/kp-sync.psk")
 	# not through a shell function: $! must be the KP itself
 	ip netns exec "${!ns}" "$SKIP_KP" --system-id "${!sid}" \
 		--listen "127.0.0.1:$KP_PORT" \
@@ -104,10 +120,15 @@ kp_start() {
 		--cert "$OUT/cred/kp-$s.pem" --key "$OUT/cred/kp-$s.key" \
 		--ca "$OUT/cred/ca.pem" \
 		--sync-listen "${!addr}:$SYNC_PORT" \
-		--peer "${!osid},${!oaddr}:$SYNC_PORT,$OUT/cred/kp-sync.psk" \
-		-v "$@" >> "$OUT/kp-$s.log" 2>&1 &
-	PIDS[kp-$s]=$!
-	wait_for "KP $s ready" 5 grep -q "\[info\] ready" "$OUT/kp-$s.log"
+		--peer "$peer" \
+		-v "$@" >> "$OUT/$name.log" 2>&1 &
+	PIDS[$name]=$!
+	wait_for "$name ready" 5 grep -q "\[info\] ready" "$OUT/$name.log"
+}
+
+kp_start() {
+	local s=$1; shift
+	kp_start_as "kp-$s" "$s" "$@"
 }
 
 kp_stop() {
@@ -116,24 +137,47 @@ kp_stop() {
 
 # --- charon -------------------------------------------------------------------
 
-# charon_conf SIDE AUTH: strongswan.conf of a side; AUTH is psk or cert
-# (how the plugin authenticates to its KP)
-charon_conf() {
-	local s=$1 auth=$2 kp
+# kp_profile NAME PORT [extra lines]: a kp profile section of side $s
+kp_profile() {
+	local name=$1 port=$2 extra=${3:-}
+	local auth; auth=$(var KP_AUTH "$s" psk)
 	if [ "$auth" = cert ]; then
-		kp="auth = cert
-					ca = $OUT/cred/ca.pem
-					cert = $OUT/cred/gw-$s.pem
-					key = $OUT/cred/gw-$s.key"
+		auth="auth = cert
+						ca = $OUT/cred/ca.pem
+						cert = $OUT/cred/gw-$s.pem
+						key = $OUT/cred/gw-$s.key"
 	else
-		kp="auth = psk
-					psk_identity = gw-$s
-					psk_file = $OUT/cred/gw-$s.psk"
+		auth="auth = psk
+						psk_identity = gw-$s
+						psk_file = $OUT/cred/gw-$s.psk"
+	fi
+	cat <<-EOF
+				$name {
+					url = https://127.0.0.1:$port
+					$auth
+					$extra
+				}
+	EOF
+}
+
+charon_conf() {
+	local s=$1 plugin load skip=""
+	plugin=$(var PLUGIN "$s" yes)
+	load="random nonce openssl pem pkcs1 x509 kdf kernel-libipsec kernel-netlink socket-default vici updown"
+	if [ "$plugin" = yes ]; then
+		load="$load skip"
+		skip="skip {
+				kp {
+$(var KP_PROFILES "$s" "$(kp_profile local $KP_PORT)")
+				}
+			}"
 	fi
 	cat > "$OUT/$s/strongswan.conf" <<-EOF
 	charon {
 		# kernel-libipsec before kernel-netlink: userspace ESP wins
-		load = random nonce openssl pem pkcs1 x509 kdf kernel-libipsec kernel-netlink socket-default vici updown skip
+		load = $load
+		# each initiation through vici holds a thread until it completes
+		threads = 32
 		filelog {
 			main {
 				path = $OUT/$s/charon.log
@@ -145,14 +189,7 @@ charon_conf() {
 			}
 		}
 		plugins {
-			skip {
-				kp {
-					local {
-						url = https://127.0.0.1:$KP_PORT
-						$kp
-					}
-				}
-			}
+			$skip
 			vici {
 				socket = unix://$OUT/$s/charon.vici
 			}
@@ -166,14 +203,22 @@ charon_conf() {
 	EOF
 }
 
-# swanctl_conf SIDE [PPK_REQUIRED]: one connection "skip" with a dynamic PPK
-swanctl_conf() {
-	local s=$1 required=${2:-yes}
+# the PPK settings of a connection of side $s (PPK_ID_s=none: no PPK)
+ppk_lines() {
+	local id; id=$(var PPK_ID "$s" %any)
+	[ "$id" = none ] && return 0
+	printf '\t\t\tppk_id = %s\n\t\t\tppk_required = %s\n' "$id" \
+		"$(var PPK_REQUIRED "$s" yes)"
+}
+
+# connection NAME INDEX: one connection of side $s; IKE identities and
+# subnets are unique per INDEX so that IKE_SAs do not replace each other
+connection() {
+	local name=$1 i=$2
 	local o; o=$(other "$s")
 	local addr=ADDR_$s oaddr=ADDR_$o net=NET_$s onet=NET_$o
-	cat > "$OUT/$s/swanctl.conf" <<-EOF
-	connections {
-		skip {
+	cat <<-EOF
+		$name {
 			version = 2
 			local_addrs = ${!addr}
 			remote_addrs = ${!oaddr}
@@ -182,32 +227,63 @@ swanctl_conf() {
 			proposals = aes256-sha384-x25519
 			local {
 				auth = psk
-				id = gw-$s.test
+				id = gw-$s-$i.test
 			}
 			remote {
 				auth = psk
-				id = gw-$o.test
+				id = gw-$o-$i.test
 			}
-			# dynamic PPK from SKIP
-			ppk_id = %any
-			ppk_required = $required
+$(ppk_lines)
 			children {
 				net {
-					local_ts = ${!net}.0/24
-					remote_ts = ${!onet}.0/24
+					local_ts = ${!net}.$i.0/24
+					remote_ts = ${!onet}.$i.0/24
 					esp_proposals = aes256gcm16
 				}
 			}
 		}
-	}
-	secrets {
-		ike-ab {
-			id-a = gw-a.test
-			id-b = gw-b.test
-			secret = "classic-psk-not-quantum-safe"
-		}
-	}
 	EOF
+}
+
+swanctl_conf() {
+	local s=$1 conns i ids=""
+	conns=$(var CONNS "$s" 0)
+	{
+		echo "connections {"
+		var EXTRA_CONNS "$s" ""
+		if [ "$conns" = 0 ]; then
+			connection skip 0
+			ids="id-a0 = gw-a-0.test
+			id-b0 = gw-b-0.test"
+		else
+			for i in $(seq "$conns"); do
+				connection "skip$i" "$i"
+				ids="$ids
+			id-a$i = gw-a-$i.test
+			id-b$i = gw-b-$i.test"
+			done
+		fi
+		for i in 5 6 7; do
+			# identities of the extra connections scenarios may add
+			ids="$ids
+			id-a$i = gw-a-$i.test
+			id-b$i = gw-b-$i.test"
+		done
+		cat <<-EOF
+		}
+		secrets {
+			ike-ab {
+				$ids
+				secret = "classic-psk-not-quantum-safe"
+			}
+			ppk-static {
+				# used only by connections with a static ppk_id
+				id = static-1
+				secret = $STATIC_PPK
+			}
+		}
+		EOF
+	} > "$OUT/$s/swanctl.conf"
 }
 
 # charon_start SIDE: start a side's charon with a private /run (its PID file
@@ -231,6 +307,24 @@ charon_stop() {
 swanctl() {
 	local s=$1; shift
 	STRONGSWAN_CONF="$OUT/$s/strongswan.conf" "$SW_SWANCTL" "$@"
+}
+
+# charons_up: configure and start both charons; wait until each plugin
+# learned its KP's system ID (profile "local", unless WAIT_KP_s names another
+# or is "none")
+charons_up() {
+	local s wait
+	for s in a b; do
+		charon_conf "$s"
+		swanctl_conf "$s"
+		charon_start "$s"
+	done
+	for s in a b; do
+		wait=$(var WAIT_KP "$s" local)
+		[ "$(var PLUGIN "$s" yes)" = yes ] && [ "$wait" != none ] || continue
+		wait_for "charon $s learned the system ID of KP '$wait'" 10 \
+			log_has "$s" "SKIP KP '$wait' at .* local system ID"
+	done
 }
 
 # --- processes ----------------------------------------------------------------
@@ -261,22 +355,13 @@ testbed_down() {
 # with a required dynamic PPK; KP-AUTH (psk or cert) is how the plugins
 # authenticate to their KPs
 testbed_up() {
-	local auth=${1:-psk} s
-	mkdir -p "$OUT/a" "$OUT/b"
+	KP_AUTH_a=${1:-psk}
+	KP_AUTH_b=${1:-psk}
 	netns_up
 	make_credentials
-	for s in a b; do
-		kp_start "$s"
-		charon_conf "$s" "$auth"
-		swanctl_conf "$s"
-	done
-	for s in a b; do
-		charon_start "$s"
-	done
-	for s in a b; do
-		wait_for "charon $s learned its KP's system ID" 10 \
-			log_has "$s" "SKIP KP 'local' at .* local system ID"
-	done
+	kp_start a
+	kp_start b
+	charons_up
 }
 
 # --- checks -------------------------------------------------------------------
@@ -295,6 +380,10 @@ log_has() {
 	grep -Eq "$2" "$OUT/$1/charon.log"
 }
 
+log_count() {
+	grep -Ec "$2" "$OUT/$1/charon.log" || true
+}
+
 # fail MESSAGE: end the scenario
 fail() {
 	echo "FAIL: $*" >&2
@@ -309,39 +398,67 @@ expect_no_log() {
 	! log_has "$1" "$2" || fail "charon $1 logged /$2/"
 }
 
-# the keyId charon SIDE got a PPK for
-ppk_key_id() {
+# the keyIds charon SIDE got PPKs for, in order
+ppk_key_ids() {
 	sed -n "s/.*SKIP: got [0-9]* bit PPK with keyId \([0-9A-Fa-f]*\) .*/\1/p" \
-		"$OUT/$1/charon.log" | tail -n 1
+		"$OUT/$1/charon.log"
 }
 
+# the last keyId charon SIDE got a PPK for
+ppk_key_id() {
+	ppk_key_ids "$1" | tail -n 1
+}
+
+# initiate [SIDE [CONNECTION]]: initiate a connection (default: a, "skip")
 initiate() {
-	swanctl a --initiate --ike skip --child net --timeout 20 > "$OUT/initiate.out" 2>&1
+	local s=${1:-a} conn=${2:-skip}
+	swanctl "$s" --initiate --ike "$conn" --child net --timeout 20 \
+		> "$OUT/initiate-$s-$conn.out" 2>&1
 }
 
-# the IKE_SA "skip" of a side is established and uses a PPK
+# list_sas SIDE [CONNECTION]: swanctl --list-sas, also kept in OUT
+list_sas() {
+	local s=$1 conn=${2:-}
+	swanctl "$s" --list-sas ${conn:+--ike "$conn"} 2>&1 | tee "$OUT/$s/list-sas.out"
+}
+
+# expect_ppk_sa SIDE [CONNECTION]: an established IKE_SA that uses a PPK,
+# with an installed CHILD_SA
 expect_ppk_sa() {
 	local sas
-	sas=$(swanctl "$1" --list-sas --ike skip 2>&1)
-	echo "$sas" > "$OUT/$1/list-sas.out"
+	sas=$(list_sas "$1" "${2:-skip}")
 	echo "$sas" | grep -q "ESTABLISHED" || fail "no established IKE_SA on $1"
 	echo "$sas" | grep -Eq "/PPK$" || fail "IKE_SA on $1 does not use a PPK"
 	echo "$sas" | grep -q "INSTALLED" || fail "no installed CHILD_SA on $1"
 }
 
-expect_no_sa() {
+# expect_sa_without_ppk SIDE [CONNECTION]: established, but without PPK
+expect_sa_without_ppk() {
 	local sas
-	sas=$(swanctl "$1" --list-sas 2>&1)
-	echo "$sas" > "$OUT/$1/list-sas.out"
-	! echo "$sas" | grep -Eq "ESTABLISHED|INSTALLED" ||
+	sas=$(list_sas "$1" "${2:-skip}")
+	echo "$sas" | grep -q "ESTABLISHED" || fail "no established IKE_SA on $1"
+	! echo "$sas" | grep -Eq "/PPK$" || fail "IKE_SA on $1 unexpectedly uses a PPK"
+	echo "$sas" | grep -q "INSTALLED" || fail "no installed CHILD_SA on $1"
+}
+
+expect_no_sa() {
+	! list_sas "$1" | grep -Eq "ESTABLISHED|INSTALLED" ||
 		fail "charon $1 has an established SA"
 }
 
-# traffic from the subnet behind a to the one behind b crosses the tunnel
+# expect_ping [INDEX]: traffic from the subnet behind a to the one behind b
+# crosses the tunnel of connection INDEX (default 0)
 expect_ping() {
-	in_ns a ping -c 3 -i 0.2 -W 2 -I "$NET_a.1" "$NET_b.1" > "$OUT/ping.out" 2>&1 ||
-		fail "ping $NET_a.1 -> $NET_b.1 through the tunnel failed"
+	local i=${1:-0}
+	in_ns a ping -c 3 -i 0.2 -W 2 -I "$NET_a.$i.1" "$NET_b.$i.1" > "$OUT/ping.out" 2>&1 ||
+		fail "ping $NET_a.$i.1 -> $NET_b.$i.1 through the tunnel failed"
 	local packets
-	packets=$(swanctl b --list-sas --ike skip | sed -n 's/^ *in .*, *\([0-9]*\) packets.*/\1/p' | head -n 1)
+	packets=$(swanctl b --list-sas | sed -n 's/^ *in .*, *\([0-9]*\) packets.*/\1/p' |
+		sort -n | tail -n 1)
 	[ "${packets:-0}" -ge 3 ] || fail "responder's CHILD_SA counted ${packets:-0} inbound packets"
+}
+
+# keys the KP of a side delivered to its gateway
+kp_delivered() {
+	grep -Ec "delivered (new )?key" "$OUT/kp-$1.log" || true
 }
