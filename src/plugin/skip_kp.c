@@ -20,6 +20,8 @@
 /** first and longest pause between failed capabilities fetches (ms) */
 #define RETRY_MIN_MS 1000
 #define RETRY_MAX_MS 60000
+/** charon's default first retransmission of a request (ms) */
+#define RETRANSMIT_MS 4000
 /** a peer unknown to cached capabilities triggers a refetch if they are
  *  older than this (ms) */
 #define REFETCH_ON_MISS_MS 5000
@@ -385,6 +387,11 @@ static bool setting_ms(private_skip_kp_t *this, char *key, u_int def_ms,
 		return FALSE;
 	}
 	*out = (u_int)(value * 1000);
+	if (streq(key, "timeout") && *out >= RETRANSMIT_MS)
+	{
+		DBG1(DBG_CFG, "SKIP KP '%s': a timeout of %.1f s exceeds the 4 s "
+			 "after which peers retransmit IKE_AUTH", this->name, value);
+	}
 	return TRUE;
 }
 
