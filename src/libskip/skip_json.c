@@ -35,8 +35,56 @@ static void tokener_wipe(struct json_tokener *tok)
 }
 
 /**
+ * Count the members of the top-level object in text json-c already accepted
+ * as valid JSON. json-c keeps the last of duplicate members silently; a KP
+ * answer with two keyIds or two keys is refused instead, so the members are
+ * counted here and compared with what json-c kept.
+ */
+static int count_members(const char *body, size_t len)
+{
+	bool want_key = false;
+	int depth = 0, count = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+	{
+		switch (body[i])
+		{
+			case '"':
+				if (depth == 1 && want_key)
+				{
+					count++;
+					want_key = false;
+				}
+				for (i++; i < len && body[i] != '"'; i++)
+				{
+					if (body[i] == '\\')
+					{	/* skip the escaped character */
+						i++;
+					}
+				}
+				break;
+			case '{':
+			case '[':
+				want_key = ++depth == 1;
+				break;
+			case '}':
+			case ']':
+				depth--;
+				break;
+			case ',':
+				want_key = depth == 1;
+				break;
+			default:
+				break;
+		}
+	}
+	return count;
+}
+
+/**
  * Parse body into a JSON object: size-bounded, no NUL bytes, strict syntax,
- * nothing but white space after the object.
+ * nothing but white space after the object, no duplicate members.
  */
 static json_object *parse_object(const char *body, size_t len,
 								 skip_error_t *err)
@@ -96,6 +144,13 @@ static json_object *parse_object(const char *body, size_t len,
 	if (!json_object_is_type(obj, json_type_object))
 	{
 		skip_error_set(err, SKIP_ERR_PROTOCOL, 0, "JSON body is not an object");
+		json_object_put(obj);
+		return NULL;
+	}
+	if (count_members(body, len) != json_object_object_length(obj))
+	{
+		skip_error_set(err, SKIP_ERR_PROTOCOL, 0, "duplicate field in JSON "
+					   "object");
 		json_object_put(obj);
 		return NULL;
 	}

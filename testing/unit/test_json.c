@@ -669,6 +669,15 @@ static const bad_case_t bad[] = {
 		"{\"keyId\":\"" DRAFT_KEY_ID "\",\"key\":\"" DRAFT_KEY "\""),
 	BAD(P_KEY, "key: trailing garbage", KEY_OK ","),
 	BAD(P_KEY, "key: second object", KEY_OK KEY_OK),
+	BAD(P_KEY, "key: duplicate keyId", "{\"keyId\":" Q(DRAFT_KEY_ID) ","
+		"\"keyId\":\"00ff\",\"key\":" Q(DRAFT_KEY) "}"),
+	BAD(P_KEY, "key: duplicate key", "{\"keyId\":" Q(DRAFT_KEY_ID) ","
+		"\"key\":" Q(DRAFT_KEY) ",\"key\":" Q(DRAFT_KEY) "}"),
+	BAD(P_KEY, "key: duplicate key, escaped name", "{\"keyId\":"
+		Q(DRAFT_KEY_ID) ",\"key\":" Q(DRAFT_KEY) ",\"k\\u0065y\":"
+		Q(DRAFT_KEY) "}"),
+	BAD(P_KEY, "key: duplicate unknown field", "{\"x\":1,\"x\":{\"y\":[\"}\"]},"
+		"\"keyId\":" Q(DRAFT_KEY_ID) ",\"key\":" Q(DRAFT_KEY) "}"),
 	BAD(P_KEY, "key: top-level array", "[" KEY_OK "]"),
 	BAD(P_KEY, "key: top-level string", Q(DRAFT_KEY)),
 	BAD(P_KEY, "key: nesting too deep",
