@@ -40,6 +40,9 @@ if [ -f "$unit_dir/testing/unit/skip_unit_tests.log" ]; then
 	grep -E "^[0-9]+%: Checks" "$unit_dir/testing/unit/skip_unit_tests.log" >&2 || true
 fi
 
+step "fuzz targets (${SKIP_FUZZ_SECONDS:-10} s each)" \
+	"$SKIP_TOP/testing/fuzz/run.sh" "${SKIP_FUZZ_SECONDS:-10}"
+
 for target in "${targets[@]}"; do
 	step "end-to-end scenarios on $target" "$SKIP_TOP/testing/netns/run.sh" "$target"
 done

@@ -130,23 +130,55 @@ bool skip_tls_client_use_psk(SSL_CTX *ctx, const skip_psk_t *psk)
 	return true;
 }
 
-bool skip_psk_load(const char *path, const char *identity, skip_psk_t *psk,
-				   char *errbuf, size_t errlen)
+bool skip_psk_parse(const char *text, size_t len, const char *identity,
+					skip_psk_t *psk, char *errbuf, size_t errlen)
 {
-	/* room for the hex key with generous white space around it */
-	char buf[1024];
-	bool complete;
-	char *hex;
-	size_t len;
-	FILE *file;
+	size_t start = 0, end = len;
 
 	memset(psk, 0, sizeof(*psk));
-	if (!identity || !skip_printable(identity, strlen(identity),
-									 SKIP_PSK_IDENTITY_MAX) || !*identity)
+	if (!identity || !*identity ||
+		!skip_printable(identity, strlen(identity), SKIP_PSK_IDENTITY_MAX))
 	{
 		snprintf(errbuf, errlen, "invalid PSK identity");
 		return false;
 	}
+	while (start < end && isspace((unsigned char)text[start]))
+	{
+		start++;
+	}
+	while (end > start && isspace((unsigned char)text[end - 1]))
+	{
+		end--;
+	}
+	if (end - start >= 2 && text[start] == '0' &&
+		(text[start + 1] == 'x' || text[start + 1] == 'X'))
+	{
+		start += 2;
+	}
+	len = end - start;
+	if (len % 2 || len / 2 < SKIP_PSK_MIN || len / 2 > SKIP_PSK_MAX ||
+		!skip_hex_decode(text + start, len, psk->key))
+	{
+		skip_memwipe(psk, sizeof(*psk));
+		snprintf(errbuf, errlen, "a PSK must be %d to %d hex-encoded bytes",
+				 SKIP_PSK_MIN, SKIP_PSK_MAX);
+		return false;
+	}
+	psk->len = len / 2;
+	strcpy(psk->identity, identity);
+	return true;
+}
+
+bool skip_psk_load(const char *path, const char *identity, skip_psk_t *psk,
+				   char *errbuf, size_t errlen)
+{
+	/* room for the hex key with generous white space around it */
+	char buf[1024], reason[128];
+	bool complete, ok;
+	size_t len;
+	FILE *file;
+
+	memset(psk, 0, sizeof(*psk));
 	file = fopen(path, "re");
 	if (!file)
 	{
@@ -156,39 +188,17 @@ bool skip_psk_load(const char *path, const char *identity, skip_psk_t *psk,
 	len = fread(buf, 1, sizeof(buf) - 1, file);
 	complete = feof(file) && !ferror(file);
 	fclose(file);
-	buf[len] = '\0';
 	if (!complete || memchr(buf, '\0', len))
 	{	/* never use a part of a file as the key */
 		skip_memwipe(buf, sizeof(buf));
 		snprintf(errbuf, errlen, "PSK file %s is too large or not text", path);
 		return false;
 	}
-
-	hex = buf;
-	while (isspace((unsigned char)*hex))
-	{
-		hex++;
-	}
-	if (hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X'))
-	{
-		hex += 2;
-	}
-	len = strlen(hex);
-	while (len && isspace((unsigned char)hex[len - 1]))
-	{
-		len--;
-	}
-	if (len % 2 || len / 2 < SKIP_PSK_MIN || len / 2 > SKIP_PSK_MAX ||
-		!skip_hex_decode(hex, len, psk->key))
-	{
-		skip_memwipe(buf, sizeof(buf));
-		skip_memwipe(psk, sizeof(*psk));
-		snprintf(errbuf, errlen, "PSK file %s must hold %d to %d hex-encoded "
-				 "bytes", path, SKIP_PSK_MIN, SKIP_PSK_MAX);
-		return false;
-	}
-	psk->len = len / 2;
-	strcpy(psk->identity, identity);
+	ok = skip_psk_parse(buf, len, identity, psk, reason, sizeof(reason));
 	skip_memwipe(buf, sizeof(buf));
-	return true;
+	if (!ok)
+	{
+		snprintf(errbuf, errlen, "PSK file %s: %s", path, reason);
+	}
+	return ok;
 }

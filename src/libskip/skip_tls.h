@@ -73,6 +73,21 @@ SSL_SESSION *skip_tls_psk_session(SSL *ssl, const skip_psk_t *psk);
 bool skip_tls_client_use_psk(SSL_CTX *ctx, const skip_psk_t *psk);
 
 /**
+ * Parse a PSK given hex-encoded (an optional 0x prefix and surrounding white
+ * space are accepted).
+ *
+ * @param text		the hex text, not necessarily NUL-terminated
+ * @param len		length of text
+ * @param identity	identity to store with the key
+ * @param psk		receives identity and key; wipe it after use
+ * @param errbuf	receives the reason on failure
+ * @param errlen	size of errbuf
+ * @return			true on success
+ */
+bool skip_psk_parse(const char *text, size_t len, const char *identity,
+					skip_psk_t *psk, char *errbuf, size_t errlen);
+
+/**
  * Read a PSK from a file holding it hex-encoded (an optional 0x prefix and
  * surrounding white space are accepted).
  *
