@@ -39,6 +39,7 @@ KP_PORT=8443
 SYNC_PORT=9443
 STATIC_PPK=0x6a2e0c9f1b8d4e7a5c3f2b1e0d9c8b7a6f5e4d3c2b1a09f8e7d6c5b4a3928170
 SKIP_KP=$SKIP_BUILD/testing/kp/skip-kp
+here_netns=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 declare -A PIDS
 
@@ -114,6 +115,8 @@ kp_start_as() {
 	local peer
 	peer=$(var KP_PEER "$s" "${!osid},${!oaddr}:$SYNC_PORT,$OUT/cred/kp-sync.psk")
 	# not through a shell function: $! must be the KP itself
+	ASAN_OPTIONS=$(sanitizer_options "$OUT/$name.sanitizer") \
+	UBSAN_OPTIONS=$(sanitizer_options "$OUT/$name.sanitizer") \
 	ip netns exec "${!ns}" "$SKIP_KP" --system-id "${!sid}" \
 		--listen "127.0.0.1:$KP_PORT" \
 		--client-psk "gw-$s:$OUT/cred/gw-$s.psk" \
@@ -286,17 +289,43 @@ swanctl_conf() {
 	} > "$OUT/$s/swanctl.conf"
 }
 
+# how charon runs: plain, with the sanitizer runtime for an instrumented
+# plugin (SKIP_SANITIZE=1), or under valgrind memcheck (SKIP_VALGRIND=1)
+charon_command() {
+	local s=$1
+	if [ "${SKIP_SANITIZE:-0}" = 1 ]; then
+		echo "env LD_PRELOAD=$(gcc -print-file-name=libasan.so) \
+			ASAN_OPTIONS=$(sanitizer_options "$OUT/$s/sanitizer") \
+			UBSAN_OPTIONS=$(sanitizer_options "$OUT/$s/sanitizer") $SW_CHARON"
+	elif [ "${SKIP_VALGRIND:-0}" = 1 ]; then
+		echo "valgrind --tool=memcheck --leak-check=full \
+			--errors-for-leak-kinds=definite --show-leak-kinds=definite \
+			--num-callers=30 --error-exitcode=99 \
+			--suppressions=$here_netns/valgrind.supp \
+			--log-file=$OUT/$s/valgrind.log $SW_CHARON"
+	else
+		echo "$SW_CHARON"
+	fi
+}
+
+# sanitizer_options PATH: report to PATH.PID files and stop at the first
+# finding
+sanitizer_options() {
+	echo "log_path=$1:halt_on_error=1:abort_on_error=1:detect_leaks=${SKIP_DETECT_LEAKS:-1}:print_stacktrace=1:fast_unwind_on_malloc=0:check_printf=0"
+}
+
 # charon_start SIDE: start a side's charon with a private /run (its PID file
 # path is compiled in) and load its connections
 charon_start() {
-	local s=$1 ns=NS_$1
+	local s=$1 ns=NS_$1 secs=10
+	[ "${SKIP_VALGRIND:-0}" = 1 ] && secs=60
 	rm -f "$OUT/$s/charon.vici"
-	# ip, unshare, sh and env exec each other: $! is charon itself
+	# ip, unshare, sh, env and valgrind exec each other: $! is charon itself
 	ip netns exec "${!ns}" unshare -m sh -c "mount -t tmpfs tmpfs /run && \
-		exec env STRONGSWAN_CONF=$OUT/$s/strongswan.conf $SW_CHARON" \
+		exec env STRONGSWAN_CONF=$OUT/$s/strongswan.conf $(charon_command "$s")" \
 		> "$OUT/$s/charon.stdout" 2>&1 &
 	PIDS[charon-$s]=$!
-	wait_for "charon $s vici socket" 10 test -S "$OUT/$s/charon.vici"
+	wait_for "charon $s vici socket" "$secs" test -S "$OUT/$s/charon.vici"
 	swanctl "$s" --load-all --file "$OUT/$s/swanctl.conf" > "$OUT/$s/load.out" 2>&1
 }
 
@@ -329,12 +358,14 @@ charons_up() {
 
 # --- processes ----------------------------------------------------------------
 
-# stop_pid NAME: TERM, then KILL after 5 s, the process the test bed started
+# stop_pid NAME: TERM, then KILL after 5 s (30 s under valgrind), the process
+# the test bed started
 stop_pid() {
-	local pid=${PIDS[$1]:-} i
+	local pid=${PIDS[$1]:-} i n=50
 	[ -n "$pid" ] || return 0
+	[ "${SKIP_VALGRIND:-0}" = 1 ] && n=300
 	kill "$pid" 2>/dev/null || true
-	for i in $(seq 50); do
+	for i in $(seq $n); do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done

@@ -13,6 +13,15 @@ need_root
 target=${1:?usage: run.sh TARGET [SCENARIO...]}; shift
 target_env "$target"
 SKIP_BUILD=$SKIP_TOP/build/$target
+mode=""
+if [ "${SKIP_SANITIZE:-0}" = 1 ]; then
+	# instrumented KP; charon loads the instrumented plugin
+	# (testing/netns/run-sanitized.sh installs it)
+	SKIP_BUILD=$SKIP_TOP/build/$target-asan
+	mode=" (ASan+UBSan)"
+elif [ "${SKIP_VALGRIND:-0}" = 1 ]; then
+	mode=" (valgrind)"
+fi
 [ -x "$SKIP_BUILD/testing/kp/skip-kp" ] || die "build $target first: scripts/build.sh $target"
 
 . "$here/scenarios.sh"
@@ -21,10 +30,25 @@ if [ ${#scenarios[@]} -eq 0 ]; then
 	mapfile -t scenarios < <(declare -F | sed -n 's/^declare -f scenario_//p')
 fi
 
+# reports of sanitizers or valgrind left by a scenario are failures
+check_instrumentation() {
+	local out=$1 report
+	for report in $(find "$out" -name '*sanitizer.*' -o -name valgrind.log); do
+		if [ "${report##*/}" = valgrind.log ]; then
+			grep -q "ERROR SUMMARY: 0 errors" "$report" && continue
+		else
+			grep -Eq "ERROR: |runtime error|SUMMARY: " "$report" || continue
+		fi
+		echo "FAIL: instrumentation report $report"
+		return 1
+	done
+	return 0
+}
+
 passed=0 failed=0
 for name in "${scenarios[@]}"; do
 	declare -F "scenario_$name" >/dev/null || die "no scenario '$name'"
-	OUT=$here/out/$target/$name
+	OUT=$here/out/$target${mode:+-${mode//[^a-z]/}}/$name
 	rm -rf "$OUT"
 	mkdir -p "$OUT"
 	start=$(now_ms)
@@ -35,18 +59,21 @@ for name in "${scenarios[@]}"; do
 		"scenario_$name"
 	) > "$OUT/scenario.log" 2>&1
 	status=$?
+	if [ $status -eq 0 ] && ! check_instrumentation "$OUT" >> "$OUT/scenario.log"; then
+		status=1
+	fi
 	ms=$(( $(now_ms) - start ))
 	secs=$(printf '%d.%d' $((ms / 1000)) $((ms % 1000 / 100)))
 	if [ $status -eq 0 ]; then
 		passed=$((passed + 1))
-		printf 'PASS  %-8s %-28s %5ss  %s\n' "$target" "$name" "$secs" \
+		printf 'PASS  %-8s %-32s %5ss  %s\n' "$target" "$name" "$secs" \
 			"$(tail -n 1 "$OUT/scenario.log")"
 	else
 		failed=$((failed + 1))
-		printf 'FAIL  %-8s %-28s %5ss  %s\n' "$target" "$name" "$secs" \
+		printf 'FAIL  %-8s %-32s %5ss  %s\n' "$target" "$name" "$secs" \
 			"$(grep -m1 '^FAIL:' "$OUT/scenario.log" || tail -n 1 "$OUT/scenario.log")"
 		echo "      logs: $OUT" >&2
 	fi
 done
-echo "$target: $passed passed, $failed failed"
+echo "$target$mode: $passed passed, $failed failed"
 [ $failed -eq 0 ]

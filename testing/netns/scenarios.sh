@@ -362,3 +362,40 @@ $(s=b kp_profile alice $KP_PORT 'connections = skip')"
 	expect_ppk_sa b
 	echo "responder chose its KP by capabilities, initiator by connection"
 }
+
+# --- many handshakes (also run under valgrind) ----------------------------------
+
+# 30 IKE_SAs one after the other, some failing while the KP is away: each
+# uses a fresh key, nothing is left behind
+scenario_many_handshakes() {
+	local i n
+	testbed_up psk
+	for i in $(seq 30); do
+		if [ "$i" = 11 ]; then
+			kp_stop a
+		elif [ "$i" = 14 ]; then
+			kp_start a
+		fi
+		if [ "$i" -ge 11 ] && [ "$i" -lt 14 ]; then
+			! initiate || fail "handshake $i came up without the initiator's KP"
+		else
+			initiate || fail "handshake $i failed: $(tail -n 3 "$OUT/initiate-a-skip.out")"
+			swanctl a --terminate --ike skip > /dev/null 2>&1 || fail "terminate $i failed"
+		fi
+	done
+	n=$(ppk_key_ids a | sort -u | wc -l)
+	[ "$n" = 27 ] || fail "expected 27 distinct keyIds, got $n"
+	[ "$(ppk_key_ids a | sort | tr '\n' ' ')" = "$(ppk_key_ids b | sort | tr '\n' ' ')" ] ||
+		fail "the gateways used different keys"
+	# the responder keeps the 3 half-open IKE_SAs until they time out or
+	# charon stops: then every IKE_SA's state must be gone
+	charon_stop a
+	charon_stop b
+	for s in a b; do
+		grep 'with state remain' "$OUT/$s/charon.log" | tail -n 1 |
+			grep -q ', 0 IKE_SAs' || fail "state left on $s"
+	done
+	[ "$(log_count a "SKIP: wiped the state")" = 30 ] || fail "a did not wipe 30 states"
+	[ "$(log_count b "SKIP: wiped the state")" = 30 ] || fail "b did not wipe 30 states"
+	echo "30 handshakes (3 refused without KP), 27 keys, all state wiped"
+}
