@@ -258,6 +258,19 @@ static skip_status_t map_curl_error(private_skip_http_t *this, CURLcode res,
 		case CURLE_RECV_ERROR:
 			return skip_error_set(err, SKIP_ERR_CONNECT, 0, "%s: %s",
 								  this->url, what);
+		case CURLE_PARTIAL_FILE:
+			return skip_error_set(err, SKIP_ERR_CONNECT, 0, "%s: connection "
+								  "closed before the whole answer: %s",
+								  this->url, what);
+		case CURLE_UNSUPPORTED_PROTOCOL:
+		case CURLE_WEIRD_SERVER_REPLY:
+		case CURLE_BAD_CONTENT_ENCODING:
+			return skip_error_set(err, SKIP_ERR_PROTOCOL, 0, "%s: not an HTTP "
+								  "answer: %s", this->url, what);
+		case CURLE_OUT_OF_MEMORY:
+			/* also what libcurl says about a header block over 100 KiB */
+			return skip_error_set(err, SKIP_ERR_PROTOCOL, 0, "%s: answer too "
+								  "large (%s)", this->url, what);
 		case CURLE_OPERATION_TIMEDOUT:
 			return skip_error_set(err, SKIP_ERR_TIMEOUT, 0, "%s: %s",
 								  this->url, what);

@@ -25,6 +25,7 @@ int main(void)
 		psk_suite,
 #ifdef HAVE_SKIP_KP
 		client_suite,
+		hostile_suite,
 #endif
 	};
 	SRunner *runner;

@@ -27,5 +27,6 @@ Suite *json_suite(void);
 Suite *wire_suite(void);
 Suite *psk_suite(void);
 Suite *client_suite(void);
+Suite *hostile_suite(void);
 
 #endif /* TEST_SUITES_H_ */

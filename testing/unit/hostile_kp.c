@@ -1,0 +1,190 @@
+/*
+ * Copyright (C) 2026 strongswan-skip authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+#include "hostile_kp.h"
+
+#include <check.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/ssl.h>
+
+struct hostile_kp_t {
+	SSL_CTX *ctx;
+	const hostile_answer_t *answer;
+	int fd;
+	char url[64];
+	volatile bool stop;
+	volatile int requests;
+	pthread_t thread;
+};
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = {
+		.tv_sec = ms / 1000,
+		.tv_nsec = (ms % 1000) * 1000000L,
+	};
+
+	nanosleep(&ts, NULL);
+}
+
+/**
+ * Read until the end of the request headers (or give up).
+ */
+static bool read_request(SSL *ssl)
+{
+	char buf[8192];
+	size_t len = 0;
+	int n;
+
+	while (len < sizeof(buf) - 1)
+	{
+		n = SSL_read(ssl, buf + len, (int)(sizeof(buf) - 1 - len));
+		if (n <= 0)
+		{
+			return false;
+		}
+		len += (size_t)n;
+		buf[len] = '\0';
+		if (strstr(buf, "\r\n\r\n"))
+		{
+			return true;
+		}
+	}
+	return false;
+}
+
+static void serve(hostile_kp_t *this, int fd)
+{
+	const hostile_answer_t *answer = this->answer;
+	size_t sent = 0, piece;
+	char byte;
+	SSL *ssl;
+
+	ssl = SSL_new(this->ctx);
+	SSL_set_fd(ssl, fd);
+	if (SSL_accept(ssl) == 1 && read_request(ssl))
+	{
+		this->requests++;
+		while (sent < answer->len && !this->stop)
+		{
+			piece = answer->piece ? answer->piece : answer->len;
+			if (piece > answer->len - sent)
+			{
+				piece = answer->len - sent;
+			}
+			if (SSL_write(ssl, answer->data + sent, (int)piece) <= 0)
+			{
+				break;
+			}
+			sent += piece;
+			if (answer->pause_ms && sent < answer->len)
+			{
+				sleep_ms(answer->pause_ms);
+			}
+		}
+		if (!answer->close)
+		{	/* wait for the client to give up */
+			struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+			while (!this->stop && poll(&pfd, 1, 100) >= 0)
+			{
+				if ((pfd.revents & POLLIN) && SSL_read(ssl, &byte, 1) <= 0)
+				{
+					break;
+				}
+			}
+		}
+		else
+		{
+			SSL_shutdown(ssl);
+		}
+	}
+	SSL_free(ssl);
+	close(fd);
+}
+
+static void *run(void *arg)
+{
+	hostile_kp_t *this = arg;
+	struct pollfd pfd = { .fd = this->fd, .events = POLLIN };
+	int fd;
+
+	while (!this->stop)
+	{
+		if (poll(&pfd, 1, 100) <= 0)
+		{
+			continue;
+		}
+		fd = accept(this->fd, NULL, NULL);
+		if (fd >= 0)
+		{
+			serve(this, fd);
+		}
+	}
+	return NULL;
+}
+
+hostile_kp_t *hostile_kp_start(const char *cert, const char *key,
+							   const hostile_answer_t *answer)
+{
+	struct sockaddr_in addr = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	socklen_t len = sizeof(addr);
+	hostile_kp_t *this;
+
+	this = calloc(1, sizeof(*this));
+	ck_assert_ptr_nonnull(this);
+	this->answer = answer;
+	this->ctx = SSL_CTX_new(TLS_server_method());
+	ck_assert_ptr_nonnull(this->ctx);
+	ck_assert_int_eq(SSL_CTX_use_certificate_chain_file(this->ctx, cert), 1);
+	ck_assert_int_eq(SSL_CTX_use_PrivateKey_file(this->ctx, key,
+												 SSL_FILETYPE_PEM), 1);
+	this->fd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(this->fd, 0);
+	ck_assert_int_eq(bind(this->fd, (struct sockaddr*)&addr, sizeof(addr)), 0);
+	ck_assert_int_eq(listen(this->fd, 8), 0);
+	ck_assert_int_eq(getsockname(this->fd, (struct sockaddr*)&addr, &len), 0);
+	snprintf(this->url, sizeof(this->url), "https://127.0.0.1:%u",
+			 ntohs(addr.sin_port));
+	ck_assert_int_eq(pthread_create(&this->thread, NULL, run, this), 0);
+	return this;
+}
+
+const char *hostile_kp_url(hostile_kp_t *this)
+{
+	return this->url;
+}
+
+int hostile_kp_requests(hostile_kp_t *this)
+{
+	return this->requests;
+}
+
+void hostile_kp_stop(hostile_kp_t *this)
+{
+	this->stop = true;
+	pthread_join(this->thread, NULL);
+	close(this->fd);
+	SSL_CTX_free(this->ctx);
+	free(this);
+}

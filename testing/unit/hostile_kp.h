@@ -1,0 +1,65 @@
+/*
+ * Copyright (C) 2026 strongswan-skip authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+/**
+ * A hostile "KP" for tests of the SKIP client: a TLS server (certificate
+ * mode) in a thread that answers one request per connection with scripted
+ * raw bytes: truncated, chunked, oversized, garbage, or dripping slowly.
+ */
+
+#ifndef HOSTILE_KP_H_
+#define HOSTILE_KP_H_
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct hostile_kp_t hostile_kp_t;
+
+/**
+ * What the server sends after reading the request headers.
+ */
+typedef struct {
+	/** raw bytes (HTTP status line, headers, body) */
+	const char *data;
+	/** length of data */
+	size_t len;
+	/** send the data in pieces of this size, 0 for all at once */
+	size_t piece;
+	/** pause between pieces (ms) */
+	unsigned pause_ms;
+	/** close the connection right after (else wait for the client) */
+	bool close;
+} hostile_answer_t;
+
+/**
+ * Start the server on a free loopback port with a certificate and key.
+ *
+ * @param cert		server certificate (PEM), SAN 127.0.0.1
+ * @param key		its private key (PEM)
+ * @param answer	what to send, must outlive the server
+ */
+hostile_kp_t *hostile_kp_start(const char *cert, const char *key,
+							   const hostile_answer_t *answer);
+
+/**
+ * https://127.0.0.1:PORT of the server.
+ */
+const char *hostile_kp_url(hostile_kp_t *this);
+
+/**
+ * Number of requests the server answered.
+ */
+int hostile_kp_requests(hostile_kp_t *this);
+
+/**
+ * Stop the server and free it.
+ */
+void hostile_kp_stop(hostile_kp_t *this);
+
+#endif /* HOSTILE_KP_H_ */

@@ -1,0 +1,221 @@
+/*
+ * Copyright (C) 2026 strongswan-skip authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+/**
+ * The SKIP client against a hostile KP: truncated, chunked, oversized and
+ * malformed HTTP answers, garbage, slow answers. Every one must be refused
+ * with a clear error within the budget, or (for the valid variants)
+ * accepted.
+ */
+
+#include "hostile_kp.h"
+#include "kp_fixture.h"
+#include "test_suites.h"
+
+#include <skip_client.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define KEY_ID "00112233445566778899aabbccddeeff"
+#define KEY_HEX "ad229dfb8a276e74c1f3b6c09349a69fb2fed73c541270663f0e5cbbfb031670"
+#define BODY "{\"keyId\":\"" KEY_ID "\",\"key\":\"" KEY_HEX "\"}"
+#define BODY_LEN "117"
+#define OK_HEAD "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+#define ANSWER(s) .data = (s), .len = sizeof(s) - 1
+
+/** budget of the client in these tests */
+#define BUDGET_MS 1500
+
+/** the client asks for a new key, or for the key of KEY_ID */
+enum { NEW_KEY, KEY_BY_ID };
+
+typedef struct {
+	const char *name;
+	hostile_answer_t answer;
+	int method;
+	skip_status_t expected;
+	/** substring of the error detail, NULL for any */
+	const char *detail;
+} hostile_case_t;
+
+static char *big_header, *big_body;
+
+static const hostile_case_t cases[] = {
+	{ "valid answer",
+	  { ANSWER(OK_HEAD "Content-Length: " BODY_LEN "\r\n\r\n" BODY) },
+	  NEW_KEY, SKIP_OK, NULL },
+	{ "valid, chunked",
+	  { ANSWER(OK_HEAD "Transfer-Encoding: chunked\r\n\r\n"
+			   "10\r\n{\"keyId\":\"001122\r\n"
+			   "65\r\n33445566778899aabbccddeeff\",\"key\":\"" KEY_HEX "\"}\r\n"
+			   "0\r\n\r\n") },
+	  NEW_KEY, SKIP_OK, NULL },
+	{ "valid, HTTP/1.0 body until close",
+	  { ANSWER("HTTP/1.0 200 OK\r\n\r\n" BODY), .close = true },
+	  NEW_KEY, SKIP_OK, NULL },
+	{ "valid, dripping within the budget",
+	  { ANSWER(OK_HEAD "Content-Length: " BODY_LEN "\r\n\r\n" BODY),
+		.piece = 40, .pause_ms = 100 },
+	  NEW_KEY, SKIP_OK, NULL },
+	{ "truncated body",
+	  { ANSWER(OK_HEAD "Content-Length: 500\r\n\r\n" BODY), .close = true },
+	  NEW_KEY, SKIP_ERR_CONNECT, "closed" },
+	{ "truncated chunked body",
+	  { ANSWER(OK_HEAD "Transfer-Encoding: chunked\r\n\r\n100\r\n" BODY),
+		.close = true },
+	  NEW_KEY, SKIP_ERR_CONNECT, NULL },
+	{ "malformed chunk size",
+	  { ANSWER(OK_HEAD "Transfer-Encoding: chunked\r\n\r\nzz\r\n" BODY
+			   "\r\n0\r\n\r\n"), .close = true },
+	  NEW_KEY, SKIP_ERR_CONNECT, "chunked" },
+	{ "not HTTP",
+	  { ANSWER("SSH-2.0-OpenSSH_9.2\r\n"), .close = true },
+	  NEW_KEY, SKIP_ERR_PROTOCOL, NULL },
+	{ "HTML instead of JSON",
+	  { ANSWER(OK_HEAD "Content-Length: 27\r\n\r\n<html><b>Welcome</b></html>"),
+		.close = true },
+	  NEW_KEY, SKIP_ERR_PROTOCOL, "JSON" },
+	{ "empty body",
+	  { ANSWER(OK_HEAD "Content-Length: 0\r\n\r\n") },
+	  NEW_KEY, SKIP_ERR_PROTOCOL, "empty" },
+	{ "redirect is not followed",
+	  { ANSWER("HTTP/1.1 302 Found\r\nLocation: https://127.0.0.1:1/key\r\n"
+			   "Content-Length: 0\r\n\r\n") },
+	  NEW_KEY, SKIP_ERR_HTTP, "302" },
+	{ "another keyId than asked for",
+	  { ANSWER(OK_HEAD "Content-Length: " BODY_LEN "\r\n\r\n"
+			   "{\"keyId\":\"ffeeddccbbaa99887766554433221100\",\"key\":\""
+			   KEY_HEX "\"}") },
+	  KEY_BY_ID, SKIP_ERR_PROTOCOL, "instead of" },
+	{ "headers but no body",
+	  { ANSWER(OK_HEAD "Content-Length: " BODY_LEN "\r\n\r\n") },
+	  NEW_KEY, SKIP_ERR_TIMEOUT, NULL },
+	{ "dripping beyond the budget",
+	  { ANSWER(OK_HEAD "Content-Length: " BODY_LEN "\r\n\r\n" BODY),
+		.piece = 1, .pause_ms = 100 },
+	  NEW_KEY, SKIP_ERR_TIMEOUT, NULL },
+	/* filled in by setup(): */
+	{ "body over 64 KiB", {}, NEW_KEY, SKIP_ERR_PROTOCOL, "exceeds" },
+	{ "header block over 100 KiB", {}, NEW_KEY, SKIP_ERR_PROTOCOL, NULL },
+};
+
+static kp_fixture_t fx;
+static hostile_case_t big_cases[2];
+
+static void setup(void)
+{
+	size_t n = 70 * 1024;
+	char *p;
+
+	kp_fixture_setup(&fx);
+	/* an answer whose body exceeds what the client accepts */
+	big_body = malloc(n + 128);
+	p = big_body + sprintf(big_body, OK_HEAD "Content-Length: %zu\r\n\r\n", n);
+	memset(p, ' ', n);
+	p[n] = '\0';
+	big_cases[0] = cases[countof(cases) - 2];
+	big_cases[0].answer = (hostile_answer_t){ .data = big_body,
+											  .len = strlen(big_body) };
+	/* a header block larger than libcurl accepts (100 KiB) */
+	n = 150 * 1024;
+	big_header = malloc(n + 256);
+	p = big_header + sprintf(big_header, OK_HEAD "X-Filler: ");
+	memset(p, 'x', n);
+	strcpy(p + n, "\r\nContent-Length: " BODY_LEN "\r\n\r\n" BODY);
+	big_cases[1] = cases[countof(cases) - 1];
+	big_cases[1].answer = (hostile_answer_t){ .data = big_header,
+											  .len = strlen(big_header) };
+}
+
+static void teardown(void)
+{
+	kp_fixture_teardown(&fx);
+	free(big_body);
+	free(big_header);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+START_TEST(test_hostile)
+{
+	const hostile_case_t *c = &cases[_i];
+	skip_kp_config_t config = {
+		.auth = SKIP_AUTH_CERT,
+		.timeout_ms = BUDGET_MS,
+	};
+	skip_error_t err = {};
+	skip_client_t *client;
+	skip_key_t *key = NULL;
+	skip_status_t status;
+	hostile_kp_t *server;
+	long long start;
+
+	if (_i >= (int)countof(cases) - 2)
+	{
+		c = &big_cases[_i - (countof(cases) - 2)];
+	}
+	server = hostile_kp_start(kp_fixture_path(&fx, "kp-a.pem"),
+							  kp_fixture_path(&fx, "kp-a.key"), &c->answer);
+	config.url = hostile_kp_url(server);
+	config.ca_file = kp_fixture_path(&fx, "ca.pem");
+	client = skip_client_create(&config, &err);
+	ck_assert_msg(client, "%s", err.detail);
+
+	start = now_ms();
+	if (c->method == NEW_KEY)
+	{
+		status = client->get_key(client, "Bob", 0, 0, &key, &err);
+	}
+	else
+	{
+		status = client->get_key_by_id(client, KEY_ID, "Alice", 0, &key, &err);
+	}
+	ck_assert_msg(status == c->expected, "%s: %s (%s) instead of %s", c->name,
+				  skip_status_name(status), err.detail,
+				  skip_status_name(c->expected));
+	ck_assert_int_le(now_ms() - start, BUDGET_MS + 700);
+	if (status == SKIP_OK)
+	{
+		ck_assert_str_eq(key->key_id, KEY_ID);
+		ck_assert_uint_eq(key->key_len, 32);
+		skip_key_destroy(key);
+	}
+	else
+	{
+		ck_assert_ptr_null(key);
+		ck_assert_msg(err.detail[0], "%s: no error detail", c->name);
+		ck_assert_msg(!c->detail || strstr(err.detail, c->detail),
+					  "%s: '%s' lacks '%s'", c->name, err.detail, c->detail);
+	}
+	client->destroy(client);
+	hostile_kp_stop(server);
+}
+END_TEST
+
+Suite *hostile_suite(void)
+{
+	Suite *s = suite_create("hostile KP");
+	TCase *tc;
+
+	tc = tcase_create("HTTP answers");
+	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 15);
+	tcase_add_loop_test(tc, test_hostile, 0, countof(cases));
+	suite_add_tcase(s, tc);
+	return s;
+}
