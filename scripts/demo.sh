@@ -32,7 +32,7 @@ cat <<EOF | show
 gateway Alice: $ADDR_a in namespace $NS_a, protects $NET_a.0.0/24, its KP has system ID '$SID_a'
 gateway Bob:   $ADDR_b in namespace $NS_b, protects $NET_b.0.0/24, its KP has system ID '$SID_b'
 each plugin reaches its own KP at https://127.0.0.1:$KP_PORT with TLS 1.3 and a PSK;
-the KPs synchronize keys over their own TLS 1.3 PSK channel ($ADDR_a:$SYNC_PORT <-> $ADDR_b:$SYNC_PORT)
+the KPs synchronize keys over their own link and TLS 1.3 PSK channel ($KADDR_a:$SYNC_PORT <-> $KADDR_b:$SYNC_PORT)
 both connections say: ppk_id = %any, ppk_required = yes (no PPK is configured anywhere)
 EOF
 testbed_up psk

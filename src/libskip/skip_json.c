@@ -82,12 +82,9 @@ static int count_members(const char *body, size_t len)
 	return count;
 }
 
-/**
- * Parse body into a JSON object: size-bounded, no NUL bytes, strict syntax,
- * nothing but white space after the object, no duplicate members.
- */
-static json_object *parse_object(const char *body, size_t len,
-								 skip_error_t *err)
+json_object *skip_json_parse_object(const char *body, size_t len,
+									size_t max_len, int max_depth,
+									skip_error_t *err)
 {
 	struct json_tokener *tok;
 	json_object *obj;
@@ -99,18 +96,18 @@ static json_object *parse_object(const char *body, size_t len,
 		skip_error_set(err, SKIP_ERR_PROTOCOL, 0, "empty response body");
 		return NULL;
 	}
-	if (len > SKIP_JSON_BODY_MAX)
+	if (len > max_len)
 	{
 		skip_error_set(err, SKIP_ERR_PROTOCOL, 0,
-					   "response body too large (%zu bytes)", len);
+					   "JSON body too large (%zu bytes)", len);
 		return NULL;
 	}
 	if (memchr(body, '\0', len))
 	{
-		skip_error_set(err, SKIP_ERR_PROTOCOL, 0, "NUL byte in response body");
+		skip_error_set(err, SKIP_ERR_PROTOCOL, 0, "NUL byte in JSON body");
 		return NULL;
 	}
-	tok = json_tokener_new_ex(JSON_MAX_DEPTH);
+	tok = json_tokener_new_ex(max_depth);
 	if (!tok)
 	{
 		skip_error_set(err, SKIP_ERR_NOMEM, 0, "out of memory");
@@ -158,6 +155,66 @@ static json_object *parse_object(const char *body, size_t len,
 }
 
 /**
+ * Parse a KP answer.
+ */
+static json_object *parse_object(const char *body, size_t len,
+								 skip_error_t *err)
+{
+	return skip_json_parse_object(body, len, SKIP_JSON_BODY_MAX,
+								  JSON_MAX_DEPTH, err);
+}
+
+void skip_json_put_wiped(json_object *obj)
+{
+	size_t i;
+
+	switch (json_object_get_type(obj))
+	{
+		case json_type_string:
+			skip_memwipe((char*)json_object_get_string(obj),
+						 (size_t)json_object_get_string_len(obj));
+			break;
+		case json_type_array:
+			for (i = 0; i < json_object_array_length(obj); i++)
+			{	/* keep the member, wipe it with its container */
+				skip_json_put_wiped(json_object_get(
+									json_object_array_get_idx(obj, i)));
+			}
+			break;
+		case json_type_object:
+		{
+			json_object_object_foreach(obj, name, value)
+			{
+				(void)name;
+				skip_json_put_wiped(json_object_get(value));
+			}
+			break;
+		}
+		default:
+			break;
+	}
+	json_object_put(obj);
+}
+
+char *skip_json_to_secret_string(json_object *obj, size_t *len)
+{
+	const char *text;
+	char *copy;
+
+	text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN);
+	*len = strlen(text);
+	copy = malloc(*len ? *len : 1);
+	if (copy)
+	{
+		memcpy(copy, text, *len);
+	}
+	/* json-c's serialization buffer */
+	skip_memwipe((char*)text, *len);
+	skip_json_put_wiped(obj);
+	return copy;
+}
+
+/**
  * Look up a member of the given type.
  */
 static json_object *get_member(json_object *obj, const char *name,
@@ -179,11 +236,8 @@ static json_object *get_member(json_object *obj, const char *name,
 	return member;
 }
 
-/**
- * Look up a string member, refusing strings with embedded NUL (\u0000).
- */
-static const char *get_string(json_object *obj, const char *name, size_t *len,
-							  skip_error_t *err)
+const char *skip_json_get_string(json_object *obj, const char *name,
+								 size_t *len, skip_error_t *err)
 {
 	json_object *member;
 	const char *str;
@@ -353,7 +407,7 @@ skip_status_t skip_json_parse_capabilities(const char *body, size_t len,
 	}
 	caps->key = json_object_get_boolean(member);
 
-	str = get_string(obj, "algorithm", &str_len, err);
+	str = skip_json_get_string(obj, "algorithm", &str_len, err);
 	if (!str)
 	{
 		goto out;
@@ -371,7 +425,7 @@ skip_status_t skip_json_parse_capabilities(const char *body, size_t len,
 		goto out;
 	}
 
-	str = get_string(obj, "localSystemID", &str_len, err);
+	str = skip_json_get_string(obj, "localSystemID", &str_len, err);
 	if (!str)
 	{
 		goto out;
@@ -410,7 +464,7 @@ skip_status_t skip_json_parse_key(const char *body, size_t len,
 	{
 		return err ? err->status : SKIP_ERR_PROTOCOL;
 	}
-	id = get_string(obj, "keyId", &id_len, err);
+	id = skip_json_get_string(obj, "keyId", &id_len, err);
 	if (!id)
 	{
 		goto out;
@@ -428,7 +482,7 @@ skip_status_t skip_json_parse_key(const char *body, size_t len,
 					   "KP answered with keyId %s instead of %s", id, key_id);
 		goto out;
 	}
-	hex = get_string(obj, "key", &hex_len, err);
+	hex = skip_json_get_string(obj, "key", &hex_len, err);
 	if (!hex)
 	{
 		goto out;
@@ -462,11 +516,8 @@ skip_status_t skip_json_parse_key(const char *body, size_t len,
 	status = SKIP_OK;
 
 out:
-	if (hex)
-	{	/* json-c's copy of the hex-encoded key */
-		skip_memwipe((char*)hex, hex_len);
-	}
-	json_object_put(obj);
+	/* json-c's copy of the hex-encoded key */
+	skip_json_put_wiped(obj);
 	if (status != SKIP_OK)
 	{
 		skip_key_destroy(key);
@@ -492,7 +543,7 @@ skip_status_t skip_json_parse_entropy(const char *body, size_t len,
 	{
 		return err ? err->status : SKIP_ERR_PROTOCOL;
 	}
-	hex = get_string(obj, "randomStr", &hex_len, err);
+	hex = skip_json_get_string(obj, "randomStr", &hex_len, err);
 	if (!hex)
 	{
 		goto out;
@@ -535,11 +586,7 @@ skip_status_t skip_json_parse_entropy(const char *body, size_t len,
 	status = SKIP_OK;
 
 out:
-	if (hex)
-	{
-		skip_memwipe((char*)hex, hex_len);
-	}
-	json_object_put(obj);
+	skip_json_put_wiped(obj);
 	if (status != SKIP_OK)
 	{
 		skip_entropy_destroy(entropy);
@@ -566,7 +613,7 @@ void skip_json_error_message(const char *body, size_t len, char *out,
 	{
 		return;
 	}
-	msg = get_string(obj, "message", &msg_len, NULL);
+	msg = skip_json_get_string(obj, "message", &msg_len, NULL);
 	if (msg && skip_printable(msg, msg_len, out_len - 1))
 	{
 		memcpy(out, msg, msg_len);

@@ -27,6 +27,8 @@
 
 #include <stddef.h>
 
+#include <json-c/json.h>
+
 /**
  * Largest JSON body accepted from a KP.
  */
@@ -79,6 +81,51 @@ skip_status_t skip_json_parse_key(const char *body, size_t len,
 skip_status_t skip_json_parse_entropy(const char *body, size_t len,
 									  unsigned min_bits,
 									  skip_entropy_t **out, skip_error_t *err);
+
+/**
+ * Parse a JSON object strictly: size-bounded, no NUL bytes, strict syntax,
+ * bounded nesting, nothing but white space after it, no duplicate members.
+ * json-c's token buffer is wiped (it may hold a key).
+ *
+ * @param body		the text, not necessarily NUL-terminated
+ * @param len		length of body
+ * @param max_len	largest body accepted
+ * @param max_depth	deepest nesting accepted
+ * @param err		receives the reason on failure (may be NULL)
+ * @return			the object, NULL on failure; release it with
+ *					skip_json_put_wiped() if it may hold key material
+ */
+json_object *skip_json_parse_object(const char *body, size_t len,
+									size_t max_len, int max_depth,
+									skip_error_t *err);
+
+/**
+ * A string member of an object, refusing strings with embedded NUL (\u0000).
+ *
+ * @param obj		object
+ * @param name		member name
+ * @param len		receives the length of the string
+ * @param err		receives the reason on failure (may be NULL)
+ * @return			the string (owned by obj), NULL if missing or no string
+ */
+const char *skip_json_get_string(json_object *obj, const char *name,
+								 size_t *len, skip_error_t *err);
+
+/**
+ * Wipe every string in a JSON value (recursively) and release it: JSON
+ * holding key material must not leave copies behind.
+ */
+void skip_json_put_wiped(json_object *obj);
+
+/**
+ * Serialize a JSON value holding key material into a new buffer, wipe the
+ * serialization json-c kept and release the value with skip_json_put_wiped().
+ *
+ * @param obj		value, released in any case
+ * @param len		receives the length of the text (no NUL is added)
+ * @return			malloc()ed text to wipe after use, NULL if out of memory
+ */
+char *skip_json_to_secret_string(json_object *obj, size_t *len);
 
 /**
  * Extract the "message" of a KP's JSON error body, if it has a printable one.

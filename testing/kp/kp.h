@@ -8,18 +8,24 @@
  */
 
 /**
- * State of the reference Key Provider, shared by its parts.
+ * State of the reference Key Provider, shared by its parts. Everything runs
+ * in one event loop: no locks, no handler ever blocks on the network.
  */
 
 #ifndef KP_H_
 #define KP_H_
 
 #include "kp_config.h"
+#include "kp_fault.h"
+#include "kp_http.h"
 #include "kp_store.h"
 #include "kp_tls.h"
 
 #include <event2/event.h>
 #include <event2/http.h>
+
+typedef struct kp_sync_t kp_sync_t;
+typedef struct kp_pools_t kp_pools_t;
 
 typedef struct {
 	/** configuration */
@@ -31,13 +37,17 @@ typedef struct {
 	/** SKIP API: TLS settings, context and server */
 	kp_tls_server_t api_tls;
 	SSL_CTX *api_ctx;
-	struct evhttp *api_http;
+	kp_http_server_t *api_http;
 	/** synchronization listener: TLS settings, context and server */
 	kp_tls_server_t sync_tls;
 	SSL_CTX *sync_ctx;
-	struct evhttp *sync_http;
-	/** client contexts to the peers, same order as config->peers */
-	SSL_CTX **peer_ctx;
+	kp_http_server_t *sync_http;
+	/** links to the peers, pushing keys */
+	kp_sync_t *sync;
+	/** pre-synchronized keys, NULL if none */
+	kp_pools_t *pools;
+	/** injected faults (test mode only) */
+	kp_faults_t faults;
 } kp_t;
 
 #endif /* KP_H_ */

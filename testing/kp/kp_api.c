@@ -8,28 +8,38 @@
  */
 
 #include "kp_api.h"
+#include "kp_authz.h"
 #include "kp_http.h"
 #include "kp_log.h"
+#include "kp_pool.h"
 #include "kp_sync.h"
 
 #include <skip_key.h>
 #include <skip_validate.h>
 
-#include <errno.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
 
+#include <event2/buffer.h>
 #include <event2/keyvalq_struct.h>
 #include <openssl/rand.h>
 
 /** keyIds are 128 bit, as the draft requires */
 #define KEY_ID_BYTES 16
-/** default key and entropy size (bits) */
+/** default key and entropy size (bits), as the draft requires */
 #define DEFAULT_BITS 256
 /** sizes a client may request (bits) */
 #define MIN_KEY_BITS 128
+#define MIN_ENTROPY_BITS 8
 #define MAX_BITS 4096
+/** largest request body (only the test control endpoint takes one) */
+#define API_BODY_MAX 1024
+/** path of the fault injection endpoint (test mode only) */
+#define TEST_FAULTS_PATH "/test/faults"
+/** length of a client name */
+#define CLIENT_MAX 300
 
 /**
  * A GET /key waiting for the peer KP to store the new key.
@@ -38,11 +48,12 @@ typedef struct {
 	kp_t *kp;
 	/** NULL once the encryptor's connection closed */
 	struct evhttp_request *req;
-	char client[300];
+	char client[CLIENT_MAX];
 	char remote[SKIP_SYSTEM_ID_MAX + 1];
 	char key_id[2 * KEY_ID_BYTES + 1];
 	uint8_t key[MAX_BITS / 8];
 	size_t len;
+	bool wrong_key;
 } pending_key_t;
 
 static void pending_destroy(pending_key_t *pending)
@@ -86,34 +97,42 @@ static void query_parse(struct evhttp_request *req, query_t *query,
 }
 
 /**
- * Parse an optional size parameter in bits.
+ * Parse an optional size in bits: decimal digits only, a multiple of 8
+ * in [min, MAX_BITS]. Anything else is a size we cannot serve.
  */
 static bool parse_bits(const char *value, unsigned min, unsigned *bits)
 {
-	char *end;
-	long parsed;
+	unsigned parsed = 0;
+	size_t i;
 
 	if (!value)
 	{
 		*bits = DEFAULT_BITS;
 		return true;
 	}
-	errno = 0;
-	parsed = strtol(value, &end, 10);
-	if (errno || *end || end == value || parsed < min || parsed > MAX_BITS ||
-		parsed % 8)
+	for (i = 0; value[i]; i++)
+	{
+		if (!isdigit((unsigned char)value[i]) || i >= 5)
+		{
+			return false;
+		}
+		parsed = parsed * 10 + (unsigned)(value[i] - '0');
+	}
+	if (!i || parsed < min || parsed > MAX_BITS || parsed % 8)
 	{
 		return false;
 	}
-	*bits = (unsigned)parsed;
+	*bits = parsed;
 	return true;
 }
 
 /**
- * The remote system of a key request: a peer KP we synchronize with.
+ * The remote system of a key request: a system a peer entry covers, and
+ * one the client may share keys with. Answers 400 if not.
  */
 static kp_peer_t *find_remote(kp_t *kp, struct evhttp_request *req,
-							  query_t *query)
+							  query_t *query, const char *client,
+							  const char **remote_out)
 {
 	const char *remote;
 	kp_peer_t *peer;
@@ -130,24 +149,41 @@ static kp_peer_t *find_remote(kp_t *kp, struct evhttp_request *req,
 		return NULL;
 	}
 	peer = kp_config_find_peer(kp->config, remote);
+	if (peer && peer->glob && strpbrk(remote, "*?[]\\"))
+	{	/* a glob entry covers concrete system IDs only */
+		kp_http_send_error(req, 400, "invalid remoteSystemID");
+		return NULL;
+	}
+	if (peer && !kp_authz_remote(kp->config, client, remote))
+	{	/* not listed in its capabilities either: unknown to this client */
+		kp_log(KP_LOG_INFO, "%s may not share keys with '%s'", client, remote);
+		peer = NULL;
+	}
 	if (!peer)
 	{
 		kp_http_send_error(req, 400, "unknown remote system '%s'", remote);
+		return NULL;
 	}
+	*remote_out = remote;
 	return peer;
 }
 
-static void get_capabilities(kp_t *kp, struct evhttp_request *req)
+static void get_capabilities(kp_t *kp, struct evhttp_request *req,
+							 const char *client)
 {
-	json_object *obj, *remotes;
-	size_t i;
+	static const char *const allowed[] = { NULL };
+	json_object *obj;
+	query_t query;
 
-	remotes = json_object_new_array();
-	for (i = 0; i < kp->config->peer_count; i++)
+	query_parse(req, &query, allowed);
+	if (!query.valid)
 	{
-		json_object_array_add(remotes,
-				json_object_new_string(kp->config->peers[i].system_id));
+		kp_http_send_error(req, 400, "invalid query");
+		evhttp_clear_headers(&query.params);
+		return;
 	}
+	evhttp_clear_headers(&query.params);
+	/* exactly the fields of the draft's Figure 3, in its order */
 	obj = json_object_new_object();
 	json_object_object_add(obj, "entropy", json_object_new_boolean(1));
 	json_object_object_add(obj, "key", json_object_new_boolean(1));
@@ -155,7 +191,8 @@ static void get_capabilities(kp_t *kp, struct evhttp_request *req)
 						   json_object_new_string(kp->config->algorithm));
 	json_object_object_add(obj, "localSystemID",
 						   json_object_new_string(kp->config->system_id));
-	json_object_object_add(obj, "remoteSystemID", remotes);
+	json_object_object_add(obj, "remoteSystemID",
+						   kp_authz_remotes(kp->config, client));
 	kp_http_send_json(req, 200, obj);
 }
 
@@ -167,9 +204,41 @@ static void connection_closed(struct evhttp_connection *conn, void *arg)
 }
 
 /**
+ * A test may ask for keys that differ between the two sides.
+ */
+static void corrupt(uint8_t *key, size_t len)
+{
+	key[len - 1] ^= 0x01;
+}
+
+/**
+ * Deliver a key to an encryptor. In test mode the key is also appended to
+ * the test key log, so that tests can prove it appears in no other log.
+ */
+static void deliver(kp_t *kp, struct evhttp_request *req, const char *key_id,
+					const uint8_t *key, size_t len)
+{
+	char hex[2 * SKIP_KEY_MAX_BYTES + 1];
+	FILE *file;
+
+	if (kp->config->test_mode && kp->config->test_key_log)
+	{
+		file = fopen(kp->config->test_key_log, "a");
+		if (file)
+		{
+			skip_hex_encode(key, len, hex);
+			fprintf(file, "%s %s\n", key_id, hex);
+			fclose(file);
+			skip_memwipe(hex, sizeof(hex));
+		}
+	}
+	kp_http_send_secret(req, 200, kp_http_key_json(key_id, key, len));
+}
+
+/**
  * The peer KP stored the key (or not): deliver it to the encryptor.
  */
-static void key_synced(void *ctx, bool ok, const char *reason)
+static void key_synced(void *ctx, bool ok, const char *reason, unsigned ttl)
 {
 	pending_key_t *pending = ctx;
 	struct evhttp_request *req = pending->req;
@@ -196,11 +265,15 @@ static void key_synced(void *ctx, bool ok, const char *reason)
 	}
 	else
 	{
-		kp_http_send_secret(req, 200, kp_http_key_json(pending->key_id,
-									pending->key, pending->len));
+		if (pending->wrong_key)
+		{
+			corrupt(pending->key, pending->len);
+		}
+		deliver(pending->kp, req, pending->key_id, pending->key,
+				pending->len);
 		kp_log(KP_LOG_INFO, "delivered new key %s (%zu bit) shared with '%s' "
-			   "to %s", pending->key_id, pending->len * 8, pending->remote,
-			   pending->client);
+			   "to %s%s", pending->key_id, pending->len * 8, pending->remote,
+			   pending->client, pending->wrong_key ? " (corrupted: test)" : "");
 	}
 	pending_destroy(pending);
 }
@@ -210,11 +283,13 @@ static void key_synced(void *ctx, bool ok, const char *reason)
  * the remote system's KP, then deliver it (and forget it).
  */
 static void get_new_key(kp_t *kp, struct evhttp_request *req,
-						const char *client)
+						const char *client, const kp_faults_t *faults)
 {
 	static const char *const allowed[] = { "remoteSystemID", "size", NULL };
-	uint8_t key_id[KEY_ID_BYTES];
+	uint8_t key_id[KEY_ID_BYTES], pool_key[KP_POOL_KEY_BYTES];
+	char pool_id[KP_POOL_KEY_ID_HEX + 1];
 	pending_key_t *pending;
+	const char *remote;
 	query_t query;
 	kp_peer_t *peer;
 	unsigned bits;
@@ -225,7 +300,7 @@ static void get_new_key(kp_t *kp, struct evhttp_request *req,
 		kp_http_send_error(req, 400, "invalid query");
 		goto out;
 	}
-	peer = find_remote(kp, req, &query);
+	peer = find_remote(kp, req, &query, client, &remote);
 	if (!peer)
 	{
 		goto out;
@@ -235,6 +310,25 @@ static void get_new_key(kp_t *kp, struct evhttp_request *req,
 	{
 		kp_http_send_error(req, 400, "size must be a multiple of 8 from %d "
 						   "to %d", MIN_KEY_BITS, MAX_BITS);
+		goto out;
+	}
+	if (faults->empty)
+	{
+		kp_http_send_error(req, 503, "no key available");
+		goto out;
+	}
+	if (bits == KP_POOL_KEY_BYTES * 8 &&
+		kp_pool_take(kp, peer, pool_id, pool_key))
+	{
+		if (faults->wrong_key)
+		{
+			corrupt(pool_key, sizeof(pool_key));
+		}
+		deliver(kp, req, pool_id, pool_key, sizeof(pool_key));
+		skip_memwipe(pool_key, sizeof(pool_key));
+		kp_log(KP_LOG_INFO, "delivered new key %s (%zu bit) shared with '%s' "
+			   "to %s (pre-synchronized)%s", pool_id, sizeof(pool_key) * 8,
+			   remote, client, faults->wrong_key ? " (corrupted: test)" : "");
 		goto out;
 	}
 	pending = calloc(1, sizeof(*pending));
@@ -254,12 +348,13 @@ static void get_new_key(kp_t *kp, struct evhttp_request *req,
 	skip_hex_encode(key_id, sizeof(key_id), pending->key_id);
 	pending->kp = kp;
 	pending->req = req;
+	pending->wrong_key = faults->wrong_key;
 	snprintf(pending->client, sizeof(pending->client), "%s", client);
-	snprintf(pending->remote, sizeof(pending->remote), "%s", peer->system_id);
+	snprintf(pending->remote, sizeof(pending->remote), "%s", remote);
 	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
 								  connection_closed, pending);
-	kp_sync_push(kp, peer, pending->key_id, pending->key, pending->len,
-				 key_synced, pending);
+	kp_sync_push(kp, peer, remote, pending->key_id, pending->key,
+				 pending->len, key_synced, pending);
 out:
 	evhttp_clear_headers(&query.params);
 }
@@ -268,16 +363,17 @@ out:
  * GET /key/{keyId}?remoteSystemID=...: hand out a key a peer KP made.
  */
 static void get_key_by_id(kp_t *kp, struct evhttp_request *req,
-						  const char *key_id, const char *client)
+						  const char *key_id, const char *client,
+						  const kp_faults_t *faults)
 {
 	static const char *const allowed[] = { "remoteSystemID", NULL };
 	uint8_t key[SKIP_KEY_MAX_BYTES];
+	const char *remote;
 	query_t query;
-	kp_peer_t *peer;
 	size_t len;
 
 	query_parse(req, &query, allowed);
-	if (!skip_key_id_valid(key_id, strlen(key_id)))
+	if (!key_id || !skip_key_id_valid(key_id, strlen(key_id)))
 	{
 		kp_http_send_error(req, 400, "malformed keyId");
 	}
@@ -285,20 +381,33 @@ static void get_key_by_id(kp_t *kp, struct evhttp_request *req,
 	{
 		kp_http_send_error(req, 400, "invalid query");
 	}
-	else if ((peer = find_remote(kp, req, &query)))
+	else if (find_remote(kp, req, &query, client, &remote))
 	{
-		if (kp_store_take(kp->store, peer->system_id, key_id, key, &len))
+		switch (faults->empty ? KP_STORE_NOT_FOUND
+				: kp_store_take(kp->store, remote, key_id, key, &len))
 		{
-			kp_http_send_secret(req, 200, kp_http_key_json(key_id, key, len));
-			skip_memwipe(key, len);
-			kp_log(KP_LOG_INFO, "delivered key %s from '%s' to %s", key_id,
-				   peer->system_id, client);
-		}
-		else
-		{
-			kp_log(KP_LOG_INFO, "%s asked for unknown key %s from '%s'",
-				   client, key_id, peer->system_id);
-			kp_http_send_error(req, 400, "key not found");
+			case KP_STORE_OK:
+				if (faults->wrong_key)
+				{
+					corrupt(key, len);
+				}
+				deliver(kp, req, key_id, key, len);
+				skip_memwipe(key, len);
+				kp_log(KP_LOG_INFO, "delivered key %s from '%s' to %s%s",
+					   key_id, remote, client,
+					   faults->wrong_key ? " (corrupted: test)" : "");
+				break;
+			case KP_STORE_IO:
+				kp_log(KP_LOG_ERROR, "cannot wipe key %s from '%s' in the "
+					   "store, not delivered", key_id, remote);
+				kp_http_send_error(req, 500, "cannot read or zeroize the "
+								   "key");
+				break;
+			default:
+				kp_log(KP_LOG_INFO, "%s asked for unknown key %s from '%s'",
+					   client, key_id, remote);
+				kp_http_send_error(req, 400, "key not found");
+				break;
 		}
 	}
 	evhttp_clear_headers(&query.params);
@@ -307,7 +416,8 @@ static void get_key_by_id(kp_t *kp, struct evhttp_request *req,
 /**
  * GET /entropy[?minentropy=...]
  */
-static void get_entropy(kp_t *kp, struct evhttp_request *req)
+static void get_entropy(kp_t *kp, struct evhttp_request *req,
+						const kp_faults_t *faults)
 {
 	static const char *const allowed[] = { "minentropy", NULL };
 	uint8_t random[MAX_BITS / 8];
@@ -319,12 +429,13 @@ static void get_entropy(kp_t *kp, struct evhttp_request *req)
 
 	query_parse(req, &query, allowed);
 	if (!query.valid ||
-		!parse_bits(evhttp_find_header(&query.params, "minentropy"), 8, &bits))
+		!parse_bits(evhttp_find_header(&query.params, "minentropy"),
+					MIN_ENTROPY_BITS, &bits))
 	{
 		kp_http_send_error(req, 400, "minentropy must be a multiple of 8 from "
-						   "8 to %d", MAX_BITS);
+						   "%d to %d", MIN_ENTROPY_BITS, MAX_BITS);
 	}
-	else if (RAND_priv_bytes(random, (int)(bits / 8)) != 1)
+	else if (faults->empty || RAND_priv_bytes(random, (int)(bits / 8)) != 1)
 	{
 		kp_http_send_error(req, 503, "no entropy available");
 	}
@@ -333,7 +444,7 @@ static void get_entropy(kp_t *kp, struct evhttp_request *req)
 		skip_hex_encode(random, bits / 8, hex);
 		for (i = 0; hex[i]; i++)
 		{	/* the draft's example is uppercase */
-			hex[i] = (char)(hex[i] >= 'a' ? hex[i] - 'a' + 'A' : hex[i]);
+			hex[i] = (char)toupper((unsigned char)hex[i]);
 		}
 		obj = json_object_new_object();
 		json_object_object_add(obj, "randomStr", json_object_new_string(hex));
@@ -346,53 +457,179 @@ static void get_entropy(kp_t *kp, struct evhttp_request *req)
 }
 
 /**
+ * POST /test/faults (test mode only): replace the injected faults.
+ */
+static void set_faults(kp_t *kp, struct evhttp_request *req,
+					   const char *client)
+{
+	char err[128], *body;
+	kp_faults_t faults;
+	json_object *obj;
+	size_t len;
+
+	body = kp_http_take_body(req, API_BODY_MAX, &len);
+	if (!body)
+	{
+		kp_http_send_error(req, 413, "body too large");
+		return;
+	}
+	if (strlen(body) != len || !kp_faults_parse(body, &faults, err,
+												sizeof(err)))
+	{
+		kp_http_send_error(req, 400, "%s", strlen(body) != len ? "NUL in body"
+																 : err);
+		free(body);
+		return;
+	}
+	kp->faults = faults;
+	kp_store_set_failing(kp->store, faults.store_error);
+	kp_log(KP_LOG_ERROR, "test: %s set faults '%s'", client, body);
+	obj = json_object_new_object();
+	json_object_object_add(obj, "faults", json_object_new_string(body));
+	kp_http_send_json(req, 200, obj);
+	free(body);
+}
+
+/**
+ * A request that passed routing and authentication, with the faults that
+ * apply to it.
+ */
+typedef struct {
+	kp_t *kp;
+	struct evhttp_request *req;
+	char client[CLIENT_MAX];
+	kp_faults_t faults;
+	struct event *timer;
+} request_t;
+
+static void dispatch(request_t *r)
+{
+	struct evhttp_request *req = r->req;
+	const char *path;
+
+	path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
+	if (r->faults.drop)
+	{
+		kp_log(KP_LOG_INFO, "test: dropping the connection of %s", r->client);
+		kp_http_drop(req);
+	}
+	else if (r->faults.status)
+	{
+		kp_http_send_error(req, r->faults.status, "injected fault");
+	}
+	else if (strcmp(path, "/capabilities") == 0)
+	{
+		get_capabilities(r->kp, req, r->client);
+	}
+	else if (strcmp(path, "/key") == 0)
+	{
+		get_new_key(r->kp, req, r->client, &r->faults);
+	}
+	else if (strcmp(path, "/entropy") == 0)
+	{
+		get_entropy(r->kp, req, &r->faults);
+	}
+	else
+	{	/* the segment as it was percent-encoded; a decoded NUL or '/'
+		 * makes it a malformed keyId */
+		size_t len;
+		char *key_id = evhttp_uridecode(path + 5, 0, &len);
+
+		if (key_id && strlen(key_id) != len)
+		{
+			free(key_id);
+			key_id = NULL;
+		}
+		get_key_by_id(r->kp, req, key_id, r->client, &r->faults);
+		free(key_id);
+	}
+}
+
+static void delayed(evutil_socket_t unused, short what, void *arg)
+{
+	request_t *r = arg;
+
+	dispatch(r);
+	event_free(r->timer);
+	free(r);
+}
+
+static bool is_skip_path(const char *path)
+{
+	return strcmp(path, "/capabilities") == 0 || strcmp(path, "/key") == 0 ||
+		   strncmp(path, "/key/", 5) == 0 || strcmp(path, "/entropy") == 0;
+}
+
+/**
  * Every request of the SKIP API: route, check method and client.
  */
 static void api_request(struct evhttp_request *req, void *arg)
 {
 	kp_t *kp = arg;
+	request_t r = { .kp = kp, .req = req }, *later;
+	bool test = false;
 	const char *path;
-	char client[300];
+	struct timeval tv;
 
 	path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
 	if (!path)
 	{
 		path = "";
 	}
-	if (strcmp(path, "/capabilities") != 0 && strcmp(path, "/key") != 0 &&
-		strncmp(path, "/key/", 5) != 0 && strcmp(path, "/entropy") != 0)
+	test = kp->config->test_mode && strcmp(path, TEST_FAULTS_PATH) == 0;
+	if (!test && !is_skip_path(path))
 	{
 		kp_http_send_error(req, 404, "unknown path");
 		return;
 	}
-	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET)
+	if (evhttp_request_get_command(req) !=
+		(test ? EVHTTP_REQ_POST : EVHTTP_REQ_GET))
 	{
-		kp_http_send_error(req, 405, "only GET is supported");
+		kp_http_send_error(req, 405, "only %s is supported",
+						   test ? "POST" : "GET");
 		return;
 	}
-	if (!kp_http_client(req, client, sizeof(client)))
+	if (!kp_http_client(req, r.client, sizeof(r.client)))
 	{
 		kp_log(KP_LOG_INFO, "refused request from an unauthenticated client");
 		kp_http_send_error(req, 403, "client not authenticated");
 		return;
 	}
-	kp_log(KP_LOG_DEBUG, "%s: GET %s", client, evhttp_request_get_uri(req));
-	if (strcmp(path, "/capabilities") == 0)
+	kp_log(KP_LOG_DEBUG, "%s: %s %s", r.client, test ? "POST" : "GET",
+		   evhttp_request_get_uri(req));
+	kp_http_begin(req);
+	if (test)
 	{
-		get_capabilities(kp, req);
+		set_faults(kp, req, r.client);
+		return;
 	}
-	else if (strcmp(path, "/key") == 0)
+	if (!kp_faults_match(&kp->faults, path, &r.faults))
 	{
-		get_new_key(kp, req, client);
+		dispatch(&r);
+		return;
 	}
-	else if (strcmp(path, "/entropy") == 0)
+	if (!r.faults.latency_ms)
 	{
-		get_entropy(kp, req);
+		dispatch(&r);
+		return;
 	}
-	else
+	/* the request stays valid until answered: evhttp reads nothing more
+	 * from the connection meanwhile */
+	later = malloc(sizeof(*later));
+	if (later)
 	{
-		get_key_by_id(kp, req, path + 5, client);
+		*later = r;
+		later->timer = evtimer_new(kp->base, delayed, later);
 	}
+	if (!later || !later->timer)
+	{
+		free(later);
+		kp_http_send_error(req, 500, "out of memory");
+		return;
+	}
+	tv.tv_sec = r.faults.latency_ms / 1000;
+	tv.tv_usec = (r.faults.latency_ms % 1000) * 1000;
+	evtimer_add(later->timer, &tv);
 }
 
 /**
@@ -413,15 +650,43 @@ static const skip_psk_t *client_psk(void *ctx, const char *identity)
 	return NULL;
 }
 
+static const char *version_name(int version)
+{
+	return version == TLS1_2_VERSION ? "1.2" : "1.3";
+}
+
 bool kp_api_init(kp_t *kp)
 {
 	kp_config_t *config = kp->config;
+	kp_http_limits_t limits = {
+		.max_connections = config->max_connections,
+		.timeout_s = config->request_timeout,
+		.max_body = API_BODY_MAX,
+	};
+	char err[128];
 
+	if (config->test_faults)
+	{
+		if (!kp_faults_parse(config->test_faults, &kp->faults, err,
+							 sizeof(err)))
+		{
+			kp_log(KP_LOG_ERROR, "--test-faults: %s", err);
+			return false;
+		}
+		kp_store_set_failing(kp->store, kp->faults.store_error);
+	}
+	if (config->test_mode)
+	{
+		kp_log(KP_LOG_ERROR, "TEST MODE: fault injection enabled (%s), never "
+			   "use this in production", config->test_faults ?: "none yet");
+	}
 	kp->api_tls = (kp_tls_server_t){
-		.cert_file = config->cert_file,
-		.key_file = config->key_file,
+		.certs = config->certs,
+		.cert_count = config->cert_count,
 		.ca_file = config->ca_file,
-		.tls12 = config->tls12,
+		.tls_min = config->tls_min,
+		.tls_max = config->tls_max,
+		.tls12_ciphers = config->tls12_ciphers,
 		.lookup = config->client_count ? client_psk : NULL,
 		.lookup_ctx = config,
 	};
@@ -430,29 +695,33 @@ bool kp_api_init(kp_t *kp)
 	{
 		return false;
 	}
-	kp->api_http = kp_http_listen(kp->base, kp->api_ctx, config->listen_host,
-								  config->listen_port);
+	kp->api_http = kp_http_server_create(kp->base, kp->api_ctx,
+										 config->listen_host,
+										 config->listen_port, &limits,
+										 api_request, kp);
 	if (!kp->api_http)
 	{
 		return false;
 	}
-	evhttp_set_gencb(kp->api_http, api_request, kp);
-	kp_log(KP_LOG_INFO, "SKIP API of '%s' on %s:%u (%s%s%s)", config->system_id,
-		   config->listen_host, config->listen_port,
+	kp_log(KP_LOG_INFO, "SKIP API of '%s' on %s:%u (%s%s%s, TLS %s%s%s)",
+		   config->system_id, config->listen_host, config->listen_port,
 		   config->client_count ? "PSK" : "",
 		   config->client_count && config->ca_file ? " and " : "",
-		   config->ca_file ? "certificate clients" : " clients");
+		   config->ca_file ? "certificate clients" : " clients",
+		   version_name(config->tls_min),
+		   config->tls_min != config->tls_max ? "-" : "",
+		   config->tls_min != config->tls_max ?
+				version_name(config->tls_max) : "");
 	return true;
 }
 
 void kp_api_deinit(kp_t *kp)
 {
-	if (kp->api_http)
-	{
-		evhttp_free(kp->api_http);
-	}
+	kp_http_server_destroy(kp->api_http);
+	kp->api_http = NULL;
 	if (kp->api_ctx)
 	{
 		SSL_CTX_free(kp->api_ctx);
+		kp->api_ctx = NULL;
 	}
 }

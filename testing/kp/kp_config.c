@@ -8,43 +8,109 @@
  */
 
 #include "kp_config.h"
+#include "kp_fault.h"
 
 #include <skip_key.h>
 #include <skip_validate.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/ssl.h>
+
 #define DEFAULT_ALGORITHM "RAND_priv_bytes+sync-tls13-psk"
 #define DEFAULT_LISTEN "127.0.0.1:8443"
 #define DEFAULT_KEY_TTL 300
+#define DEFAULT_MAX_CONNECTIONS 1024
+#define DEFAULT_REQUEST_TIMEOUT 10
+/** the draft's TLS 1.2 suites, all offered unless --tls12-ciphers says */
+#define DRAFT_TLS12_CIPHERS SKIP_TLS12_CERT_SUITES ":" SKIP_TLS12_PSK_SUITES
+/** longest line of a config file */
+#define CONFIG_LINE_MAX 4096
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 "usage: skip-kp --system-id ID [options]\n"
+"       skip-kp --config FILE [options]\n"
 "\n"
 "Reference SKIP Key Provider: serves GET /capabilities, /key, /key/{keyId}\n"
 "and /entropy over HTTPS and synchronizes keys with its peer KPs.\n"
 "\n"
+"  --config FILE              read options from FILE, one \"name = value\"\n"
+"                             per line (names as below, without --)\n"
 "  --system-id ID             our localSystemID (required)\n"
 "  --algorithm TEXT           capabilities \"algorithm\" [" DEFAULT_ALGORITHM "]\n"
 "  --listen HOST:PORT         SKIP API address [" DEFAULT_LISTEN "]\n"
-"  --cert FILE --key FILE     server certificate and key (PEM)\n"
+"  --cert FILE --key FILE     server certificate and key (PEM); repeat the\n"
+"                             pair for a second key type (EC and RSA)\n"
 "  --ca FILE                  CA that verifies encryptors' client certificates\n"
 "  --client-psk IDENTITY:FILE encryptor PSK, hex in FILE (repeatable)\n"
-"  --tls12                    also allow TLS 1.2 (draft's TLS 1.2 suites)\n"
+"  --allow WHO,GLOB[,GLOB..]  encryptors WHO (psk:IDENTITY or cert:SUBJECT,\n"
+"                             a glob) may share keys with remote systems\n"
+"                             matching GLOB (repeatable; without any --allow\n"
+"                             every encryptor may use every peer)\n"
+"  --tls-versions V           1.3, 1.2 or 1.2-1.3 [1.3]\n"
+"  --tls12                    same as --tls-versions 1.2-1.3\n"
+"  --tls12-ciphers LIST       TLS 1.2 suites offered, ':'-separated subset of\n"
+"                             " DRAFT_TLS12_CIPHERS "\n"
 "  --sync-listen HOST:PORT    where peer KPs deliver keys\n"
-"  --peer ID,HOST:PORT,FILE   peer KP: system ID, its sync address and the\n"
-"                             PSK shared with it, hex in FILE (repeatable)\n"
+"  --peer ID,HOST:PORT,FILE   peer KP: system ID (or a glob), its sync\n"
+"                             address and the PSK shared with it, hex in\n"
+"                             FILE (repeatable)\n"
 "  --key-ttl SECONDS          unfetched synchronized keys are wiped after\n"
 "                             this time [%d]\n"
+"  --key-pool N               keep N keys per peer synchronized in advance,\n"
+"                             so that GET /key need not wait for the peer\n"
+"                             (default size only; 0 to switch off) [0]\n"
+"  --state-dir DIR            durable key store (mode 0700); without it\n"
+"                             synchronized keys are kept in memory only\n"
+"  --max-connections N        client connections at once [%d]\n"
+"  --request-timeout SECONDS  time a client has to send a request, and idle\n"
+"                             timeout of connections [%d]\n"
+"  --mlock                    lock memory so that keys are never swapped\n"
+"  --test-mode                allow fault injection (tests only!)\n"
+"  --test-faults SPEC         faults from the start, see docs/kp.md\n"
+"  --test-key-log FILE        append every delivered key to FILE, so that\n"
+"                             tests can look for it in logs (tests only!)\n"
 "  -v, --verbose              log debug lines\n"
-"  -h, --help                 this text\n", DEFAULT_KEY_TTL);
+"  -h, --help                 this text\n", DEFAULT_KEY_TTL,
+	DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT);
 }
+
+/** options; the names are also the keys of config files */
+static const struct option options[] = {
+	{ "config", required_argument, NULL, 'f' },
+	{ "system-id", required_argument, NULL, 'i' },
+	{ "algorithm", required_argument, NULL, 'a' },
+	{ "listen", required_argument, NULL, 'l' },
+	{ "cert", required_argument, NULL, 'c' },
+	{ "key", required_argument, NULL, 'k' },
+	{ "ca", required_argument, NULL, 'C' },
+	{ "client-psk", required_argument, NULL, 'P' },
+	{ "allow", required_argument, NULL, 'A' },
+	{ "tls12", no_argument, NULL, '2' },
+	{ "tls-versions", required_argument, NULL, 'V' },
+	{ "tls12-ciphers", required_argument, NULL, 'S' },
+	{ "sync-listen", required_argument, NULL, 's' },
+	{ "peer", required_argument, NULL, 'p' },
+	{ "key-ttl", required_argument, NULL, 't' },
+	{ "key-pool", required_argument, NULL, 'K' },
+	{ "state-dir", required_argument, NULL, 'd' },
+	{ "max-connections", required_argument, NULL, 'm' },
+	{ "request-timeout", required_argument, NULL, 'r' },
+	{ "mlock", no_argument, NULL, 'L' },
+	{ "test-mode", no_argument, NULL, 'T' },
+	{ "test-faults", required_argument, NULL, 'F' },
+	{ "test-key-log", required_argument, NULL, 'X' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 }
+};
 
 /**
  * Split HOST:PORT ([v6]:PORT accepted).
@@ -85,11 +151,34 @@ static bool parse_host_port(const char *arg, char **host, unsigned *port)
 	return *host != NULL;
 }
 
+/**
+ * A positive decimal number up to max.
+ */
+static bool parse_uint(const char *name, const char *arg, unsigned long max,
+					   unsigned *out)
+{
+	char *end;
+	unsigned long value;
+
+	errno = 0;
+	value = strtoul(arg, &end, 10);
+	if (!isdigit((unsigned char)arg[0]) || errno || *end || value == 0 ||
+		value > max)
+	{
+		fprintf(stderr, "--%s: invalid value '%s' (1 to %lu)\n", name, arg,
+				max);
+		return false;
+	}
+	*out = (unsigned)value;
+	return true;
+}
+
 static bool add_client(kp_config_t *config, const char *arg)
 {
 	const char *colon = strchr(arg, ':');
 	char identity[SKIP_PSK_IDENTITY_MAX + 1], err[256];
 	kp_client_t *clients;
+	size_t i;
 
 	if (!colon || colon == arg || (size_t)(colon - arg) > SKIP_PSK_IDENTITY_MAX)
 	{
@@ -97,6 +186,15 @@ static bool add_client(kp_config_t *config, const char *arg)
 		return false;
 	}
 	snprintf(identity, sizeof(identity), "%.*s", (int)(colon - arg), arg);
+	for (i = 0; i < config->client_count; i++)
+	{
+		if (strcmp(config->clients[i].psk.identity, identity) == 0)
+		{
+			fprintf(stderr, "--client-psk: identity '%s' given twice\n",
+					identity);
+			return false;
+		}
+	}
 	clients = realloc(config->clients,
 					  (config->client_count + 1) * sizeof(*clients));
 	if (!clients)
@@ -112,6 +210,67 @@ static bool add_client(kp_config_t *config, const char *arg)
 	}
 	config->client_count++;
 	return true;
+}
+
+static bool add_allow(kp_config_t *config, const char *arg)
+{
+	char *copy, *token, *save = NULL;
+	kp_allow_t *allows, *allow;
+	bool ok = false;
+
+	allows = realloc(config->allows,
+					 (config->allow_count + 1) * sizeof(*allows));
+	if (!allows)
+	{
+		return false;
+	}
+	config->allows = allows;
+	allow = &allows[config->allow_count];
+	memset(allow, 0, sizeof(*allow));
+	copy = strdup(arg);
+	for (token = copy ? strtok_r(copy, ",", &save) : NULL; token;
+		 token = strtok_r(NULL, ",", &save))
+	{
+		char **remotes;
+
+		if (!allow->who)
+		{
+			if (strncmp(token, "psk:", 4) && strncmp(token, "cert:", 5) &&
+				strcmp(token, "*"))
+			{
+				fprintf(stderr, "--allow: '%s' is not psk:IDENTITY, "
+						"cert:SUBJECT or *\n", token);
+				goto out;
+			}
+			allow->who = strdup(token);
+			continue;
+		}
+		if (!skip_glob_valid(token, strlen(token)))
+		{
+			fprintf(stderr, "--allow: invalid remote system glob '%s'\n",
+					token);
+			goto out;
+		}
+		remotes = realloc(allow->remotes,
+						  (allow->remote_count + 1) * sizeof(char*));
+		if (!remotes)
+		{
+			goto out;
+		}
+		allow->remotes = remotes;
+		remotes[allow->remote_count++] = strdup(token);
+	}
+	if (!allow->who || !allow->remote_count)
+	{
+		fprintf(stderr, "--allow wants WHO,GLOB[,GLOB...]\n");
+		goto out;
+	}
+	ok = true;
+out:
+	/* counted even when incomplete, so that destroy frees it */
+	config->allow_count++;
+	free(copy);
+	return ok;
 }
 
 static bool add_peer(kp_config_t *config, const char *arg)
@@ -132,7 +291,8 @@ static bool add_peer(kp_config_t *config, const char *arg)
 	}
 	*address++ = '\0';
 	*file++ = '\0';
-	if (!skip_system_id_valid(id, strlen(id)))
+	if (!skip_system_id_valid(id, strlen(id)) ||
+		!skip_glob_valid(id, strlen(id)))
 	{
 		fprintf(stderr, "--peer: invalid system ID '%s'\n", id);
 		goto out;
@@ -159,10 +319,283 @@ static bool add_peer(kp_config_t *config, const char *arg)
 		goto out;
 	}
 	peer->system_id = strdup(id);
+	peer->glob = strpbrk(id, "*?[") != NULL;
 	config->peer_count++;
 	ok = true;
 out:
 	free(copy);
+	return ok;
+}
+
+static bool set_tls_versions(kp_config_t *config, const char *arg)
+{
+	if (strcmp(arg, "1.3") == 0)
+	{
+		config->tls_min = TLS1_3_VERSION;
+	}
+	else if (strcmp(arg, "1.2") == 0)
+	{
+		config->tls_min = TLS1_2_VERSION;
+		config->tls_max = TLS1_2_VERSION;
+		return true;
+	}
+	else if (strcmp(arg, "1.2-1.3") == 0)
+	{
+		config->tls_min = TLS1_2_VERSION;
+	}
+	else
+	{
+		fprintf(stderr, "--tls-versions wants 1.3, 1.2 or 1.2-1.3\n");
+		return false;
+	}
+	config->tls_max = TLS1_3_VERSION;
+	return true;
+}
+
+/**
+ * Only the draft's TLS 1.2 suites may be selected.
+ */
+static bool set_tls12_ciphers(kp_config_t *config, const char *arg)
+{
+	char *copy = strdup(arg), *name, *save = NULL;
+	char allowed[] = ":" DRAFT_TLS12_CIPHERS ":", needle[64];
+	bool ok = copy && *arg;
+
+	for (name = copy ? strtok_r(copy, ":", &save) : NULL; ok && name;
+		 name = strtok_r(NULL, ":", &save))
+	{
+		snprintf(needle, sizeof(needle), ":%s:", name);
+		if (strlen(name) > 40 || !strstr(allowed, needle))
+		{
+			fprintf(stderr, "--tls12-ciphers: '%s' is not one of the draft's "
+					"TLS 1.2 suites (%s)\n", name, DRAFT_TLS12_CIPHERS);
+			ok = false;
+		}
+	}
+	free(copy);
+	if (ok)
+	{
+		free(config->tls12_ciphers);
+		config->tls12_ciphers = strdup(arg);
+	}
+	return ok;
+}
+
+static bool set_string(char **field, const char *arg)
+{
+	free(*field);
+	*field = strdup(arg);
+	return *field != NULL;
+}
+
+static bool read_config_file(kp_config_t *config, const char *path);
+
+/**
+ * Apply one option, from the command line or a config file.
+ */
+static bool apply(kp_config_t *config, int opt, const char *arg, bool nested)
+{
+	switch (opt)
+	{
+		case 'f':
+			if (nested)
+			{
+				fprintf(stderr, "config files cannot include others\n");
+				return false;
+			}
+			return read_config_file(config, arg);
+		case 'i':
+			return set_string(&config->system_id, arg);
+		case 'a':
+			return set_string(&config->algorithm, arg);
+		case 'l':
+			free(config->listen_host);
+			config->listen_host = NULL;
+			if (!parse_host_port(arg, &config->listen_host,
+								 &config->listen_port))
+			{
+				fprintf(stderr, "--listen: invalid address '%s'\n", arg);
+				return false;
+			}
+			return true;
+		case 'c':
+			if (config->cert_count == KP_CERTS_MAX)
+			{
+				fprintf(stderr, "at most %d --cert\n", KP_CERTS_MAX);
+				return false;
+			}
+			config->certs[config->cert_count].cert_file = strdup(arg);
+			config->cert_count++;
+			return true;
+		case 'k':
+			if (config->key_count == KP_CERTS_MAX)
+			{
+				fprintf(stderr, "at most %d --key\n", KP_CERTS_MAX);
+				return false;
+			}
+			config->certs[config->key_count].key_file = strdup(arg);
+			config->key_count++;
+			return true;
+		case 'C':
+			return set_string(&config->ca_file, arg);
+		case 'P':
+			return add_client(config, arg);
+		case 'A':
+			return add_allow(config, arg);
+		case '2':
+			return set_tls_versions(config, "1.2-1.3");
+		case 'V':
+			return set_tls_versions(config, arg);
+		case 'S':
+			return set_tls12_ciphers(config, arg);
+		case 's':
+			free(config->sync_host);
+			config->sync_host = NULL;
+			if (!parse_host_port(arg, &config->sync_host, &config->sync_port))
+			{
+				fprintf(stderr, "--sync-listen: invalid address '%s'\n", arg);
+				return false;
+			}
+			return true;
+		case 'p':
+			return add_peer(config, arg);
+		case 't':
+			return parse_uint("key-ttl", arg, 86400 * 365, &config->key_ttl);
+		case 'K':
+			if (strcmp(arg, "0") == 0)
+			{
+				config->key_pool = 0;
+				return true;
+			}
+			return parse_uint("key-pool", arg, 10000, &config->key_pool);
+		case 'd':
+			return set_string(&config->state_dir, arg);
+		case 'm':
+			return parse_uint("max-connections", arg, 1000000,
+							  &config->max_connections);
+		case 'r':
+			return parse_uint("request-timeout", arg, 3600,
+							  &config->request_timeout);
+		case 'L':
+			config->mlock = true;
+			return true;
+		case 'T':
+			config->test_mode = true;
+			return true;
+		case 'F':
+			return set_string(&config->test_faults, arg);
+		case 'X':
+			return set_string(&config->test_key_log, arg);
+		case 'v':
+			config->log_level++;
+			return true;
+		default:
+			return false;
+	}
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+	{
+		s++;
+	}
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+	{
+		*--end = '\0';
+	}
+	return s;
+}
+
+/**
+ * One config line: "name = value", "name" for a flag, or a comment.
+ */
+static bool apply_line(kp_config_t *config, char *line)
+{
+	const struct option *option;
+	char *name, *value = NULL, *eq;
+
+	name = trim(line);
+	if (!*name || *name == '#')
+	{
+		return true;
+	}
+	eq = strchr(name, '=');
+	if (eq)
+	{
+		*eq = '\0';
+		value = trim(eq + 1);
+		name = trim(name);
+	}
+	for (option = options; option->name; option++)
+	{
+		if (strcmp(option->name, name) == 0)
+		{
+			break;
+		}
+	}
+	if (!option->name || option->val == 'h')
+	{
+		fprintf(stderr, "unknown option '%s'\n", name);
+		return false;
+	}
+	if (option->has_arg == no_argument)
+	{
+		if (value && strcmp(value, "yes") != 0)
+		{
+			fprintf(stderr, "'%s' is a flag: write it alone or '= yes'\n",
+					name);
+			return false;
+		}
+		return apply(config, option->val, NULL, true);
+	}
+	if (!value || !*value)
+	{
+		fprintf(stderr, "'%s' wants a value\n", name);
+		return false;
+	}
+	return apply(config, option->val, value, true);
+}
+
+static bool read_config_file(kp_config_t *config, const char *path)
+{
+	char line[CONFIG_LINE_MAX];
+	unsigned number = 0;
+	bool ok = true;
+	FILE *file;
+
+	file = fopen(path, "re");
+	if (!file)
+	{
+		fprintf(stderr, "cannot open config file %s: %m\n", path);
+		return false;
+	}
+	while (ok && fgets(line, sizeof(line), file))
+	{
+		number++;
+		if (!strchr(line, '\n') && !feof(file))
+		{
+			fprintf(stderr, "line too long\n");
+			ok = false;
+		}
+		else
+		{
+			ok = apply_line(config, line);
+		}
+		if (!ok)
+		{
+			fprintf(stderr, "  in %s, line %u\n", path, number);
+		}
+	}
+	if (ok && ferror(file))
+	{
+		fprintf(stderr, "cannot read config file %s\n", path);
+		ok = false;
+	}
+	fclose(file);
 	return ok;
 }
 
@@ -177,6 +610,14 @@ kp_peer_t *kp_config_find_peer(kp_config_t *config, const char *system_id)
 			return &config->peers[i];
 		}
 	}
+	for (i = 0; i < config->peer_count; i++)
+	{
+		if (config->peers[i].glob &&
+			skip_glob_match(config->peers[i].system_id, system_id))
+		{
+			return &config->peers[i];
+		}
+	}
 	return NULL;
 }
 
@@ -185,6 +626,8 @@ kp_peer_t *kp_config_find_peer(kp_config_t *config, const char *system_id)
  */
 static bool check(kp_config_t *config)
 {
+	kp_faults_t faults;
+	char err[128];
 	size_t i;
 
 	if (!config->system_id ||
@@ -195,25 +638,41 @@ static bool check(kp_config_t *config)
 		return false;
 	}
 	if (!skip_printable(config->algorithm, strlen(config->algorithm),
-						SKIP_ALGORITHM_MAX))
+						SKIP_ALGORITHM_MAX) || !*config->algorithm)
 	{
 		fprintf(stderr, "--algorithm must be printable\n");
 		return false;
 	}
-	if (!config->cert_file != !config->key_file)
+	if (config->cert_count != config->key_count)
 	{
 		fprintf(stderr, "--cert and --key go together\n");
 		return false;
 	}
-	if (!config->client_count && !(config->cert_file && config->ca_file))
+	if (!config->client_count && !(config->cert_count && config->ca_file))
 	{
 		fprintf(stderr, "no encryptor could authenticate: give --client-psk, "
 				"or --cert, --key and --ca\n");
 		return false;
 	}
+	if (config->ca_file && !config->cert_count)
+	{
+		fprintf(stderr, "--ca needs a server certificate (--cert, --key)\n");
+		return false;
+	}
 	if (!config->peer_count)
 	{
 		fprintf(stderr, "at least one --peer is required\n");
+		return false;
+	}
+	if ((config->test_faults || config->test_key_log) && !config->test_mode)
+	{
+		fprintf(stderr, "--test-faults and --test-key-log need --test-mode\n");
+		return false;
+	}
+	if (config->test_faults &&
+		!kp_faults_parse(config->test_faults, &faults, err, sizeof(err)))
+	{
+		fprintf(stderr, "--test-faults: %s\n", err);
 		return false;
 	}
 	for (i = 0; i < config->peer_count; i++)
@@ -225,25 +684,7 @@ static bool check(kp_config_t *config)
 
 kp_config_t *kp_config_parse(int argc, char *argv[])
 {
-	static const struct option options[] = {
-		{ "system-id", required_argument, NULL, 'i' },
-		{ "algorithm", required_argument, NULL, 'a' },
-		{ "listen", required_argument, NULL, 'l' },
-		{ "cert", required_argument, NULL, 'c' },
-		{ "key", required_argument, NULL, 'k' },
-		{ "ca", required_argument, NULL, 'C' },
-		{ "client-psk", required_argument, NULL, 'P' },
-		{ "tls12", no_argument, NULL, '2' },
-		{ "sync-listen", required_argument, NULL, 's' },
-		{ "peer", required_argument, NULL, 'p' },
-		{ "key-ttl", required_argument, NULL, 't' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
 	kp_config_t *config;
-	char *endptr;
-	long ttl;
 	int opt;
 
 	config = calloc(1, sizeof(*config));
@@ -253,83 +694,29 @@ kp_config_t *kp_config_parse(int argc, char *argv[])
 	}
 	config->algorithm = strdup(DEFAULT_ALGORITHM);
 	config->key_ttl = DEFAULT_KEY_TTL;
+	config->max_connections = DEFAULT_MAX_CONNECTIONS;
+	config->request_timeout = DEFAULT_REQUEST_TIMEOUT;
+	config->tls_min = config->tls_max = TLS1_3_VERSION;
+	config->tls12_ciphers = strdup(DRAFT_TLS12_CIPHERS);
 	config->log_level = 1;
 	parse_host_port(DEFAULT_LISTEN, &config->listen_host, &config->listen_port);
 
 	while ((opt = getopt_long(argc, argv, "vh", options, NULL)) != -1)
 	{
-		switch (opt)
+		if (opt == 'h')
 		{
-			case 'i':
-				free(config->system_id);
-				config->system_id = strdup(optarg);
-				break;
-			case 'a':
-				free(config->algorithm);
-				config->algorithm = strdup(optarg);
-				break;
-			case 'l':
-				free(config->listen_host);
-				if (!parse_host_port(optarg, &config->listen_host,
-									 &config->listen_port))
-				{
-					fprintf(stderr, "--listen: invalid address '%s'\n", optarg);
-					goto err;
-				}
-				break;
-			case 'c':
-				config->cert_file = strdup(optarg);
-				break;
-			case 'k':
-				config->key_file = strdup(optarg);
-				break;
-			case 'C':
-				config->ca_file = strdup(optarg);
-				break;
-			case 'P':
-				if (!add_client(config, optarg))
-				{
-					goto err;
-				}
-				break;
-			case '2':
-				config->tls12 = true;
-				break;
-			case 's':
-				free(config->sync_host);
-				if (!parse_host_port(optarg, &config->sync_host,
-									 &config->sync_port))
-				{
-					fprintf(stderr, "--sync-listen: invalid address '%s'\n",
-							optarg);
-					goto err;
-				}
-				break;
-			case 'p':
-				if (!add_peer(config, optarg))
-				{
-					goto err;
-				}
-				break;
-			case 't':
-				ttl = strtol(optarg, &endptr, 10);
-				if (*endptr || ttl <= 0 || ttl > 86400 * 365)
-				{
-					fprintf(stderr, "--key-ttl: invalid value '%s'\n", optarg);
-					goto err;
-				}
-				config->key_ttl = (unsigned)ttl;
-				break;
-			case 'v':
-				config->log_level++;
-				break;
-			case 'h':
-				usage(stdout);
-				kp_config_destroy(config);
-				exit(0);
-			default:
-				usage(stderr);
-				goto err;
+			usage(stdout);
+			kp_config_destroy(config);
+			exit(0);
+		}
+		if (opt == '?' || opt == ':')
+		{
+			usage(stderr);
+			goto err;
+		}
+		if (!apply(config, opt, optarg, false))
+		{
+			goto err;
 		}
 	}
 	if (optind != argc)
@@ -348,7 +735,7 @@ err:
 
 void kp_config_destroy(kp_config_t *config)
 {
-	size_t i;
+	size_t i, j;
 
 	if (!config)
 	{
@@ -364,14 +751,31 @@ void kp_config_destroy(kp_config_t *config)
 		free(config->peers[i].system_id);
 		free(config->peers[i].host);
 	}
+	for (i = 0; i < config->allow_count; i++)
+	{
+		for (j = 0; j < config->allows[i].remote_count; j++)
+		{
+			free(config->allows[i].remotes[j]);
+		}
+		free(config->allows[i].remotes);
+		free(config->allows[i].who);
+	}
+	for (i = 0; i < KP_CERTS_MAX; i++)
+	{
+		free(config->certs[i].cert_file);
+		free(config->certs[i].key_file);
+	}
+	free(config->allows);
 	free(config->clients);
 	free(config->peers);
 	free(config->system_id);
 	free(config->algorithm);
 	free(config->listen_host);
-	free(config->cert_file);
-	free(config->key_file);
 	free(config->ca_file);
+	free(config->tls12_ciphers);
 	free(config->sync_host);
+	free(config->state_dir);
+	free(config->test_faults);
+	free(config->test_key_log);
 	free(config);
 }

@@ -8,7 +8,8 @@
  */
 
 /**
- * Configuration of the reference Key Provider.
+ * Configuration of the reference Key Provider: command line options and the
+ * config file (the same options, one "name = value" per line).
  */
 
 #ifndef KP_CONFIG_H_
@@ -19,6 +20,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/** most server certificates (one per key type makes sense) */
+#define KP_CERTS_MAX 4
+
 /**
  * An encryptor allowed to use the SKIP API with a PSK.
  */
@@ -28,17 +32,41 @@ typedef struct {
 } kp_client_t;
 
 /**
- * A peer KP keys are synchronized with.
+ * Which remote systems some encryptors may share keys with.
  */
 typedef struct {
-	/** the peer's localSystemID */
+	/** glob over client names ("psk:IDENTITY" or "cert:SUBJECT") */
+	char *who;
+	/** globs over remote system IDs */
+	char **remotes;
+	size_t remote_count;
+} kp_allow_t;
+
+/**
+ * A peer KP keys are synchronized with. Its system ID may be a glob: then
+ * the entry stands for every system the glob matches, all reached through
+ * one synchronization endpoint (a relay, or a KP serving many systems) and
+ * authenticated with one PSK.
+ */
+typedef struct {
+	/** the peer's localSystemID, or a glob over system IDs */
 	char *system_id;
+	/** whether system_id holds glob characters */
+	bool glob;
 	/** host and port of its synchronization listener */
 	char *host;
 	unsigned port;
 	/** PSK shared with this peer; our identity is our system ID */
 	skip_psk_t psk;
 } kp_peer_t;
+
+/**
+ * A server certificate and its key (PEM files).
+ */
+typedef struct {
+	char *cert_file;
+	char *key_file;
+} kp_cert_t;
 
 /**
  * Everything the KP is told at start.
@@ -51,16 +79,23 @@ typedef struct {
 	/** SKIP API listener */
 	char *listen_host;
 	unsigned listen_port;
-	/** server certificate and key (PEM), optional in PSK-only mode */
-	char *cert_file;
-	char *key_file;
+	/** server certificates, optional in PSK-only mode */
+	kp_cert_t certs[KP_CERTS_MAX];
+	size_t cert_count;
+	size_t key_count;
 	/** CA verifying encryptors' client certificates, optional */
 	char *ca_file;
-	/** also allow TLS 1.2 */
-	bool tls12;
+	/** lowest and highest TLS version offered (TLS1_2_VERSION...) */
+	int tls_min;
+	int tls_max;
+	/** TLS 1.2 suites offered (OpenSSL names, a subset of the draft's) */
+	char *tls12_ciphers;
 	/** encryptors authenticating with a PSK */
 	kp_client_t *clients;
 	size_t client_count;
+	/** authorization rules; none: every client may use every peer */
+	kp_allow_t *allows;
+	size_t allow_count;
 	/** synchronization listener, optional */
 	char *sync_host;
 	unsigned sync_port;
@@ -69,19 +104,40 @@ typedef struct {
 	size_t peer_count;
 	/** seconds a synchronized key waits to be fetched before it is wiped */
 	unsigned key_ttl;
+	/** pre-synchronized keys kept per peer, 0 for none */
+	unsigned key_pool;
+	/** directory of the durable key store, NULL to keep keys in memory */
+	char *state_dir;
+	/** most client connections at once on the SKIP API */
+	unsigned max_connections;
+	/** seconds a client has to complete a request (and idle timeout) */
+	unsigned request_timeout;
+	/** lock the process memory (no key is ever swapped out) */
+	bool mlock;
+	/** test mode: fault injection allowed */
+	bool test_mode;
+	/** faults injected from the start (test mode only), NULL for none */
+	char *test_faults;
+	/** file every delivered key is appended to (test mode only: tests
+	 *  check that no key shows up in any log), NULL for none */
+	char *test_key_log;
 	/** log level */
 	int log_level;
 } kp_config_t;
 
 /**
- * Parse the command line; prints usage and errors.
+ * Parse the command line and the config files it names; prints usage and
+ * errors.
  *
  * @return			config, NULL on error (exit status 2)
  */
 kp_config_t *kp_config_parse(int argc, char *argv[]);
 
 /**
- * Find a peer by system ID.
+ * Find the peer entry for a system ID: an exact entry first, else the first
+ * glob entry that matches.
+ *
+ * @return			peer, NULL if no entry covers the system ID
  */
 kp_peer_t *kp_config_find_peer(kp_config_t *config, const char *system_id);
 

@@ -11,6 +11,7 @@
 #include "kp_log.h"
 #include "kp_tls.h"
 
+#include <skip_json.h>
 #include <skip_key.h>
 #include <skip_validate.h>
 
@@ -21,60 +22,285 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
 
-/** idle and read/write timeout of connections: slow clients are cut off */
-#define KP_HTTP_TIMEOUT_S 10
+/**
+ * An HTTPS server with a bound on connections and a deadline per request.
+ * evhttp (2.1) has neither: connections are counted through their SSL
+ * objects (created in the bufferevent callback, freed with the connection)
+ * and cut off by shutting their socket down, which evhttp then handles as
+ * a failed connection.
+ */
+struct kp_http_server_t {
+	struct event_base *base;
+	struct evhttp *http;
+	SSL_CTX *ctx;
+	/** the listener, disabled while max connections are open */
+	struct evconnlistener *listener;
+	kp_http_limits_t limits;
+	/** connections open */
+	unsigned connections;
+	/** set once the server is destroyed: the last connection frees it */
+	bool closing;
+};
+
+/**
+ * A client connection, attached to its SSL object (freed with it).
+ */
+typedef struct {
+	kp_http_server_t *server;
+	struct bufferevent *bev;
+	/** closes the connection if no request completes in time */
+	struct event *deadline;
+} conn_t;
+
+/** SSL ex_data index of conn_t */
+static int conn_index = -1;
+
+/**
+ * The SSL object of a connection is freed: the connection is gone.
+ */
+static void conn_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
+					  long argl, void *argp)
+{
+	conn_t *conn = ptr;
+	kp_http_server_t *server;
+
+	if (!conn)
+	{
+		return;
+	}
+	server = conn->server;
+	if (conn->deadline)
+	{
+		event_free(conn->deadline);
+	}
+	free(conn);
+	if (server->closing)
+	{	/* libevent may finalize connections after the server is gone */
+		if (--server->connections == 0)
+		{
+			free(server);
+		}
+		return;
+	}
+	if (server->connections-- == server->limits.max_connections)
+	{
+		evconnlistener_enable(server->listener);
+	}
+}
+
+/**
+ * The client did not complete a request in time: shut the socket down,
+ * evhttp then sees the connection fail and frees it. Slow clients (one
+ * byte at a time) are cut off as well as silent ones.
+ */
+static void deadline_cb(evutil_socket_t unused, short what, void *arg)
+{
+	conn_t *conn = arg;
+	evutil_socket_t fd = bufferevent_getfd(conn->bev);
+
+	kp_log(KP_LOG_DEBUG, "closing a connection that did not complete a "
+		   "request within %u s", conn->server->limits.timeout_s);
+	if (fd >= 0)
+	{
+		shutdown(fd, SHUT_RDWR);
+	}
+}
+
+static void conn_arm(conn_t *conn)
+{
+	struct timeval tv = { .tv_sec = conn->server->limits.timeout_s };
+
+	evtimer_add(conn->deadline, &tv);
+}
 
 static struct bufferevent *accept_bev(struct event_base *base, void *arg)
 {
-	SSL *ssl = SSL_new(arg);
+	kp_http_server_t *server = arg;
+	struct bufferevent *bev;
+	conn_t *conn;
+	SSL *ssl;
 
+	ssl = SSL_new(server->ctx);
 	if (!ssl)
-	{
+	{	/* out of memory: evhttp falls back to plain TCP, where every
+		 * request is refused for want of an authenticated TLS client */
 		return NULL;
 	}
-	return bufferevent_openssl_socket_new(base, -1, ssl,
-										  BUFFEREVENT_SSL_ACCEPTING,
-										  BEV_OPT_CLOSE_ON_FREE);
+	conn = calloc(1, sizeof(*conn));
+	if (conn && !SSL_set_ex_data(ssl, conn_index, conn))
+	{
+		free(conn);
+		conn = NULL;
+	}
+	if (conn)
+	{	/* counted from here, uncounted again by conn_free() */
+		conn->server = server;
+		conn->deadline = evtimer_new(base, deadline_cb, conn);
+		if (++server->connections == server->limits.max_connections)
+		{	/* further clients wait in the kernel's backlog */
+			evconnlistener_disable(server->listener);
+			kp_log(KP_LOG_INFO, "%u connections open, not accepting more "
+				   "for now", server->connections);
+		}
+	}
+	bev = bufferevent_openssl_socket_new(base, -1, ssl,
+										 BUFFEREVENT_SSL_ACCEPTING,
+										 BEV_OPT_CLOSE_ON_FREE);
+	if (!bev)
+	{	/* frees conn through conn_free() */
+		SSL_free(ssl);
+		return NULL;
+	}
+	if (conn)
+	{
+		conn->bev = bev;
+		if (conn->deadline)
+		{
+			conn_arm(conn);
+		}
+	}
+	return bev;
 }
 
-struct evhttp *kp_http_listen(struct event_base *base, SSL_CTX *ctx,
-							  const char *host, unsigned port)
+static conn_t *get_conn(struct evhttp_request *req)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	struct bufferevent *bev;
+	SSL *ssl;
+
+	bev = evcon ? evhttp_connection_get_bufferevent(evcon) : NULL;
+	ssl = bev ? bufferevent_openssl_get_ssl(bev) : NULL;
+	return ssl ? SSL_get_ex_data(ssl, conn_index) : NULL;
+}
+
+void kp_http_begin(struct evhttp_request *req)
+{
+	conn_t *conn = get_conn(req);
+
+	if (conn && conn->deadline)
+	{
+		evtimer_del(conn->deadline);
+	}
+}
+
+/**
+ * An answer was queued: the client has a new deadline for its next request.
+ */
+static void answered(struct evhttp_request *req)
+{
+	conn_t *conn = get_conn(req);
+
+	if (conn && conn->deadline)
+	{
+		conn_arm(conn);
+	}
+}
+
+static void drop_cb(evutil_socket_t unused, short what, void *arg)
+{
+	evhttp_connection_free(arg);
+}
+
+void kp_http_drop(struct evhttp_request *req)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	struct timeval now = {};
+
+	/* not from within the request callback: evhttp still uses evcon */
+	if (evcon && event_base_once(evhttp_connection_get_base(evcon), -1,
+								 EV_TIMEOUT, drop_cb, evcon, &now) == 0)
+	{
+		return;
+	}
+	evhttp_send_error(req, 500, NULL);
+}
+
+kp_http_server_t *kp_http_server_create(struct event_base *base, SSL_CTX *ctx,
+										const char *host, unsigned port,
+										const kp_http_limits_t *limits,
+										void (*cb)(struct evhttp_request *req,
+												   void *arg),
+										void *arg)
 {
 	struct evhttp_bound_socket *handle;
-	struct evhttp *http;
+	kp_http_server_t *server;
 	int one = 1;
 
-	http = evhttp_new(base);
-	if (!http)
+	if (conn_index < 0)
 	{
+		conn_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, conn_free);
+	}
+	server = calloc(1, sizeof(*server));
+	if (!server || conn_index < 0)
+	{
+		free(server);
 		return NULL;
 	}
-	evhttp_set_bevcb(http, accept_bev, ctx);
-	evhttp_set_max_headers_size(http, KP_HTTP_HEADERS_MAX);
-	evhttp_set_max_body_size(http, KP_HTTP_BODY_MAX);
-	evhttp_set_timeout(http, KP_HTTP_TIMEOUT_S);
+	server->base = base;
+	server->ctx = ctx;
+	server->limits = *limits;
+	server->http = evhttp_new(base);
+	if (!server->http)
+	{
+		free(server);
+		return NULL;
+	}
+	evhttp_set_bevcb(server->http, accept_bev, server);
+	evhttp_set_gencb(server->http, cb, arg);
+	evhttp_set_max_headers_size(server->http, KP_HTTP_HEADERS_MAX);
+	evhttp_set_max_body_size(server->http, (ev_ssize_t)limits->max_body);
+	evhttp_set_timeout(server->http, (int)limits->timeout_s);
+	/* a client sending too large a body gets its 413 before the close (the
+	 * deadline still bounds the time it may keep sending) */
+	evhttp_set_flags(server->http, EVHTTP_SERVER_LINGERING_CLOSE);
 	/* every method reaches the handlers, which answer 405 as SKIP wants */
-	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
-		EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
-		EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
-		EVHTTP_REQ_PATCH);
-	handle = evhttp_bind_socket_with_handle(http, host, (ev_uint16_t)port);
+	evhttp_set_allowed_methods(server->http, EVHTTP_REQ_GET |
+		EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT |
+		EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |
+		EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
+	handle = evhttp_bind_socket_with_handle(server->http, host,
+											(ev_uint16_t)port);
 	if (!handle)
 	{
 		kp_log(KP_LOG_ERROR, "cannot listen on %s:%u: %m", host, port);
-		evhttp_free(http);
+		kp_http_server_destroy(server);
 		return NULL;
 	}
+	server->listener = evhttp_bound_socket_get_listener(handle);
 	/* accepted sockets inherit it; without, each answer waits ~40 ms */
 	setsockopt(evhttp_bound_socket_get_fd(handle), IPPROTO_TCP, TCP_NODELAY,
 			   &one, sizeof(one));
-	return http;
+	return server;
+}
+
+unsigned kp_http_server_connections(kp_http_server_t *server)
+{
+	return server->connections;
+}
+
+void kp_http_server_destroy(kp_http_server_t *server)
+{
+	if (server)
+	{
+		server->closing = true;
+		if (server->http)
+		{
+			evhttp_free(server->http);
+		}
+		/* else the last connection freed frees it */
+		if (!server->connections)
+		{
+			free(server);
+		}
+	}
 }
 
 struct evhttp_connection *kp_http_connect(struct event_base *base,
@@ -103,23 +329,6 @@ struct evhttp_connection *kp_http_connect(struct event_base *base,
 												  (ev_uint16_t)port);
 }
 
-/**
- * Wipe the string values of a JSON object, then release it.
- */
-static void put_wiped(json_object *obj)
-{
-	json_object_object_foreach(obj, name, value)
-	{
-		(void)name;
-		if (json_object_is_type(value, json_type_string))
-		{
-			skip_memwipe((char*)json_object_get_string(value),
-						 (size_t)json_object_get_string_len(value));
-		}
-	}
-	json_object_put(obj);
-}
-
 static void set_json_header(struct evhttp_request *req)
 {
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
@@ -128,16 +337,32 @@ static void set_json_header(struct evhttp_request *req)
 
 void kp_http_send_json(struct evhttp_request *req, int code, json_object *obj)
 {
-	struct evbuffer *buf = evbuffer_new();
+	struct evbuffer *buf;
 	const char *body;
+
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD)
+	{	/* evhttp 2.1 would send a body after all, and the next answer on
+		 * the connection would come after it */
+		answered(req);
+		evhttp_send_reply(req, code, NULL, NULL);
+		json_object_put(obj);
+		return;
+	}
+	buf = evbuffer_new();
 
 	body = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN);
 	if (buf)
 	{
 		evbuffer_add(buf, body, strlen(body));
 		set_json_header(req);
+		answered(req);
 		evhttp_send_reply(req, code, NULL, buf);
 		evbuffer_free(buf);
+	}
+	else
+	{
+		answered(req);
+		evhttp_send_error(req, 500, NULL);
 	}
 	json_object_put(obj);
 }
@@ -151,27 +376,17 @@ static void wipe_reference(const void *data, size_t len, void *extra)
 
 bool kp_http_add_secret(struct evbuffer *buf, json_object *obj)
 {
-	const char *body;
 	size_t len;
-	char *copy;
+	char *text;
 
-	body = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN);
-	len = strlen(body);
-	copy = malloc(len);
-	if (copy)
-	{
-		memcpy(copy, body, len);
-	}
-	/* json-c's serialization buffer */
-	skip_memwipe((char*)body, len);
-	put_wiped(obj);
-	if (!copy)
+	text = skip_json_to_secret_string(obj, &len);
+	if (!text)
 	{
 		return false;
 	}
-	if (evbuffer_add_reference(buf, copy, len, wipe_reference, NULL) != 0)
+	if (evbuffer_add_reference(buf, text, len, wipe_reference, NULL) != 0)
 	{
-		wipe_reference(copy, len, NULL);
+		wipe_reference(text, len, NULL);
 		return false;
 	}
 	return true;
@@ -190,12 +405,13 @@ void kp_http_send_secret(struct evhttp_request *req, int code,
 		}
 		else
 		{
-			put_wiped(obj);
+			skip_json_put_wiped(obj);
 		}
 		kp_http_send_error(req, 500, "out of memory");
 		return;
 	}
 	set_json_header(req);
+	answered(req);
 	evhttp_send_reply(req, code, NULL, buf);
 	evbuffer_free(buf);
 }
@@ -218,27 +434,34 @@ void kp_http_send_error(struct evhttp_request *req, int code,
 	kp_http_send_json(req, code, obj);
 }
 
-bool kp_http_take_body(struct evhttp_request *req, char *buf, size_t max,
-					   size_t *len)
+char *kp_http_take_body(struct evhttp_request *req, size_t max, size_t *len)
 {
 	struct evbuffer *in = evhttp_request_get_input_buffer(req);
 	size_t n = evbuffer_get_length(in);
 	unsigned char *data;
+	char *body = NULL;
 
 	*len = 0;
-	if (n == 0)
+	data = n ? evbuffer_pullup(in, -1) : NULL;
+	if (n <= max)
 	{
-		return true;
+		body = malloc(n + 1);
 	}
-	data = evbuffer_pullup(in, -1);
-	if (data && n <= max)
+	if (body)
 	{
-		memcpy(buf, data, n);
+		if (n)
+		{
+			memcpy(body, data, n);
+		}
+		body[n] = '\0';
 		*len = n;
 	}
-	skip_memwipe(data, n);
+	if (data)
+	{
+		skip_memwipe(data, n);
+	}
 	evbuffer_drain(in, n);
-	return data && n <= max;
+	return body;
 }
 
 bool kp_http_client(struct evhttp_request *req, char *buf, size_t len)

@@ -23,17 +23,56 @@
 #include <json-c/json.h>
 #include <openssl/ssl.h>
 
-/** largest request body accepted */
-#define KP_HTTP_BODY_MAX 8192
 /** largest request header block accepted */
 #define KP_HTTP_HEADERS_MAX 8192
 
+typedef struct kp_http_server_t kp_http_server_t;
+
 /**
- * Create an HTTPS server on host:port with the given TLS context.
- * Logs and returns NULL on error.
+ * What one client may cost an HTTPS server.
  */
-struct evhttp *kp_http_listen(struct event_base *base, SSL_CTX *ctx,
-							  const char *host, unsigned port);
+typedef struct {
+	/** connections at once; further ones wait in the listen backlog */
+	unsigned max_connections;
+	/** seconds a connection may take to complete a request (TLS handshake
+	 *  and request, or the next request after an answer); also the idle,
+	 *  read and write timeout */
+	unsigned timeout_s;
+	/** largest request body */
+	size_t max_body;
+} kp_http_limits_t;
+
+/**
+ * Create an HTTPS server on host:port with the given TLS context; every
+ * request goes to cb. Logs and returns NULL on error.
+ */
+kp_http_server_t *kp_http_server_create(struct event_base *base, SSL_CTX *ctx,
+										const char *host, unsigned port,
+										const kp_http_limits_t *limits,
+										void (*cb)(struct evhttp_request *req,
+												   void *arg),
+										void *arg);
+
+/**
+ * Number of client connections open.
+ */
+unsigned kp_http_server_connections(kp_http_server_t *server);
+
+/**
+ * Close all connections and the listener, free the server (NULL accepted).
+ */
+void kp_http_server_destroy(kp_http_server_t *server);
+
+/**
+ * A request is being worked on: its connection's deadline waits until the
+ * answer is sent (with one of the kp_http_send_* functions).
+ */
+void kp_http_begin(struct evhttp_request *req);
+
+/**
+ * Close the connection of a request without answering (fault injection).
+ */
+void kp_http_drop(struct evhttp_request *req);
 
 /**
  * Create a client connection to host:port over TLS with the given context.
@@ -68,12 +107,12 @@ void kp_http_send_error(struct evhttp_request *req, int code,
 	__attribute__((format(printf, 3, 4)));
 
 /**
- * Copy the request body (at most max bytes) and wipe libevent's copy.
+ * Take the request body (at most max bytes) into a new NUL-terminated
+ * buffer and wipe libevent's copy. Wipe and free the buffer after use.
  *
- * @return			false if the body is larger than max
+ * @return			body, NULL if it is larger than max or memory is short
  */
-bool kp_http_take_body(struct evhttp_request *req, char *buf, size_t max,
-					   size_t *len);
+char *kp_http_take_body(struct evhttp_request *req, size_t max, size_t *len);
 
 /**
  * The authenticated TLS identity of the client of a request

@@ -8,16 +8,22 @@
  */
 
 #include "kp_store.h"
+#include "kp_journal.h"
+#include "kp_log.h"
 
 #include <skip_key.h>
 
 #include <ctype.h>
 #include <search.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /** origin, NUL, lowercase keyId, NUL */
 #define ENTRY_NAME_MAX (SKIP_SYSTEM_ID_MAX + 1 + SKIP_KEY_ID_MAX_HEX + 1)
+/** the journal is compacted once this much of it is wiped records, and
+ *  more than is live */
+#define COMPACT_MIN_BYTES (1024 * 1024)
 
 typedef struct entry_t entry_t;
 
@@ -29,17 +35,25 @@ struct entry_t {
 	size_t name_len;
 	uint8_t key[SKIP_KEY_MAX_BYTES];
 	size_t len;
-	time_t created;
+	/** seconds since the epoch: survives restarts */
+	time_t expires;
+	/** its record in the journal, and where a rewrite puts it */
+	off_t offset;
+	off_t new_offset;
 	entry_t *prev, *next;
 };
 
 struct kp_store_t {
 	/** tsearch(3) tree of entry_t, by name */
 	void *tree;
-	/** oldest and newest entry */
+	/** first and last entry to expire */
 	entry_t *head, *tail;
 	size_t count;
 	unsigned ttl;
+	/** durable part, NULL if in memory only */
+	kp_journal_t *journal;
+	/** fault injection */
+	bool failing;
 };
 
 static int compare(const void *a, const void *b)
@@ -74,23 +88,47 @@ static bool make_name(entry_t *entry, const char *origin, const char *key_id)
 	return true;
 }
 
-static time_t monotonic_now(void)
+static const char *entry_origin(entry_t *entry)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
+	return entry->name;
 }
 
-kp_store_t *kp_store_create(unsigned ttl)
+static const char *entry_key_id(entry_t *entry)
 {
-	kp_store_t *store = calloc(1, sizeof(*store));
+	return entry->name + strlen(entry->name) + 1;
+}
 
-	if (store)
+/**
+ * Put an entry into the expiry list, in order (entries mostly come in
+ * order, so the search from the tail is short).
+ */
+static void link_entry(kp_store_t *store, entry_t *entry)
+{
+	entry_t *after = store->tail;
+
+	while (after && after->expires > entry->expires)
 	{
-		store->ttl = ttl;
+		after = after->prev;
 	}
-	return store;
+	entry->prev = after;
+	entry->next = after ? after->next : store->head;
+	if (entry->next)
+	{
+		entry->next->prev = entry;
+	}
+	else
+	{
+		store->tail = entry;
+	}
+	if (after)
+	{
+		after->next = entry;
+	}
+	else
+	{
+		store->head = entry;
+	}
+	store->count++;
 }
 
 static void unlink_entry(kp_store_t *store, entry_t *entry)
@@ -121,74 +159,258 @@ static void wipe_entry(entry_t *entry)
 	free(entry);
 }
 
-kp_store_result_t kp_store_put(kp_store_t *store, const char *origin,
-							   const char *key_id, const uint8_t *key,
-							   size_t len)
+static void to_record(entry_t *entry, kp_journal_record_t *rec)
 {
+	*rec = (kp_journal_record_t){
+		.origin = entry_origin(entry),
+		.key_id = entry_key_id(entry),
+		.key = entry->key,
+		.len = entry->len,
+		.expires = (uint64_t)entry->expires,
+	};
+}
+
+/**
+ * Rewrite the journal with the live keys only.
+ */
+static void compact(kp_store_t *store)
+{
+	kp_journal_record_t rec;
+	entry_t *entry;
+	bool ok;
+
+	ok = kp_journal_rewrite_begin(store->journal);
+	for (entry = store->head; ok && entry; entry = entry->next)
+	{
+		to_record(entry, &rec);
+		ok = kp_journal_rewrite_add(store->journal, &rec, &entry->new_offset);
+	}
+	if (!kp_journal_rewrite_end(store->journal, ok))
+	{	/* the old journal stays, and stays valid */
+		kp_log(KP_LOG_ERROR, "cannot compact the key journal");
+		return;
+	}
+	for (entry = store->head; entry; entry = entry->next)
+	{
+		entry->offset = entry->new_offset;
+	}
+	kp_log(KP_LOG_DEBUG, "compacted the key journal, %zu keys", store->count);
+}
+
+static void maybe_compact(kp_store_t *store)
+{
+	uint64_t live, dead;
+
+	kp_journal_usage(store->journal, &live, &dead);
+	if (dead >= COMPACT_MIN_BYTES && dead > live)
+	{
+		compact(store);
+	}
+}
+
+/**
+ * A key found in the journal at start.
+ */
+static bool load_key(void *ctx, const kp_journal_record_t *rec, off_t offset)
+{
+	kp_store_t *store = ctx;
 	entry_t *entry, **found;
 
-	if (store->count >= KP_STORE_MAX)
+	entry = calloc(1, sizeof(*entry));
+	if (!entry || !make_name(entry, rec->origin, rec->key_id) ||
+		store->count >= KP_STORE_MAX)
+	{
+		free(entry);
+		return false;
+	}
+	found = tsearch(entry, &store->tree, compare);
+	if (!found || *found != entry)
+	{	/* never stored twice; drop the second */
+		free(entry);
+		return found != NULL;
+	}
+	memcpy(entry->key, rec->key, rec->len);
+	entry->len = rec->len;
+	entry->expires = (time_t)rec->expires;
+	entry->offset = offset;
+	link_entry(store, entry);
+	return true;
+}
+
+kp_store_t *kp_store_create(unsigned ttl, const char *dir, char *err,
+							size_t errlen)
+{
+	kp_store_t *store = calloc(1, sizeof(*store));
+	uint64_t live, dead;
+
+	if (!store)
+	{
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	store->ttl = ttl;
+	if (dir)
+	{
+		store->journal = kp_journal_open(dir, (uint64_t)time(NULL), load_key,
+										 store, err, errlen);
+		if (!store->journal)
+		{
+			kp_store_destroy(store);
+			return NULL;
+		}
+		kp_journal_usage(store->journal, &live, &dead);
+		if (dead)
+		{	/* start with a journal of live keys only */
+			compact(store);
+		}
+	}
+	return store;
+}
+
+/**
+ * Undo the tree insertions of a batch that is not stored.
+ */
+static void drop_batch(kp_store_t *store, entry_t **entries, size_t count,
+					   size_t inserted)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+	{
+		if (i < inserted)
+		{
+			tdelete(entries[i], &store->tree, compare);
+		}
+		wipe_entry(entries[i]);
+	}
+	free(entries);
+}
+
+kp_store_result_t kp_store_put(kp_store_t *store, const char *origin,
+							   const kp_store_key_t *keys, size_t count,
+							   unsigned ttl)
+{
+	kp_journal_record_t *recs = NULL;
+	entry_t **entries, **found;
+	off_t *offsets = NULL;
+	/* whole seconds: one more, so that a key lives at least the TTL */
+	time_t expires = time(NULL) + (ttl ?: store->ttl) + 1;
+	size_t i;
+
+	if (!count || count > KP_STORE_MAX || store->count > KP_STORE_MAX - count)
 	{
 		return KP_STORE_FULL;
 	}
-	entry = calloc(1, sizeof(*entry));
-	if (!entry)
+	entries = calloc(count, sizeof(*entries));
+	if (!entries)
 	{
 		return KP_STORE_NOMEM;
 	}
-	if (!make_name(entry, origin, key_id) || len > sizeof(entry->key))
+	for (i = 0; i < count; i++)
 	{
-		free(entry);
-		return KP_STORE_NOMEM;
+		entries[i] = calloc(1, sizeof(entry_t));
+		if (!entries[i] || !make_name(entries[i], origin, keys[i].key_id) ||
+			keys[i].len > SKIP_KEY_MAX_BYTES)
+		{
+			drop_batch(store, entries, count, 0);
+			return KP_STORE_NOMEM;
+		}
+		memcpy(entries[i]->key, keys[i].key, keys[i].len);
+		entries[i]->len = keys[i].len;
+		entries[i]->expires = expires;
+		entries[i]->offset = -1;
 	}
-	found = tsearch(entry, &store->tree, compare);
-	if (!found)
+	for (i = 0; i < count; i++)
 	{
-		free(entry);
-		return KP_STORE_NOMEM;
+		found = tsearch(entries[i], &store->tree, compare);
+		if (!found || *found != entries[i])
+		{
+			drop_batch(store, entries, count, i);
+			return found ? KP_STORE_EXISTS : KP_STORE_NOMEM;
+		}
 	}
-	if (*found != entry)
+	if (store->failing)
 	{
-		free(entry);
-		return KP_STORE_EXISTS;
+		drop_batch(store, entries, count, count);
+		return KP_STORE_IO;
 	}
-	memcpy(entry->key, key, len);
-	entry->len = len;
-	entry->created = monotonic_now();
-	entry->prev = store->tail;
-	if (store->tail)
+	if (store->journal)
 	{
-		store->tail->next = entry;
+		recs = calloc(count, sizeof(*recs));
+		offsets = calloc(count, sizeof(*offsets));
+		for (i = 0; recs && i < count; i++)
+		{
+			to_record(entries[i], &recs[i]);
+		}
+		if (!recs || !offsets ||
+			!kp_journal_append(store->journal, recs, count, offsets))
+		{
+			free(recs);
+			free(offsets);
+			drop_batch(store, entries, count, count);
+			return KP_STORE_IO;
+		}
+		for (i = 0; i < count; i++)
+		{
+			entries[i]->offset = offsets[i];
+		}
+		free(recs);
+		free(offsets);
 	}
-	else
+	for (i = 0; i < count; i++)
 	{
-		store->head = entry;
+		link_entry(store, entries[i]);
 	}
-	store->tail = entry;
-	store->count++;
+	free(entries);
 	return KP_STORE_OK;
 }
 
-bool kp_store_take(kp_store_t *store, const char *origin, const char *key_id,
-				   uint8_t *key, size_t *len)
+kp_store_result_t kp_store_take(kp_store_t *store, const char *origin,
+								const char *key_id, uint8_t *key, size_t *len)
 {
 	entry_t lookup, *entry, **found;
+	bool wiped = true;
 
 	if (!make_name(&lookup, origin, key_id))
 	{
-		return false;
+		return KP_STORE_NOT_FOUND;
 	}
 	found = tfind(&lookup, &store->tree, compare);
 	if (!found)
 	{
-		return false;
+		return KP_STORE_NOT_FOUND;
 	}
 	entry = *found;
 	unlink_entry(store, entry);
-	memcpy(key, entry->key, entry->len);
-	*len = entry->len;
+	if (entry->expires <= time(NULL))
+	{	/* its time is up, even if the expiry timer has not run yet */
+		if (store->journal)
+		{
+			kp_journal_wipe(store->journal, entry->offset, false);
+		}
+		wipe_entry(entry);
+		return KP_STORE_NOT_FOUND;
+	}
+	/* gone from disk before it is handed out: never delivered twice */
+	if (store->failing)
+	{
+		wiped = false;
+	}
+	else if (store->journal)
+	{
+		wiped = kp_journal_wipe(store->journal, entry->offset, true);
+	}
+	if (wiped)
+	{
+		memcpy(key, entry->key, entry->len);
+		*len = entry->len;
+	}
 	wipe_entry(entry);
-	return true;
+	if (store->journal)
+	{
+		maybe_compact(store);
+	}
+	return wiped ? KP_STORE_OK : KP_STORE_IO;
 }
 
 size_t kp_store_expire(kp_store_t *store, time_t now)
@@ -196,11 +418,20 @@ size_t kp_store_expire(kp_store_t *store, time_t now)
 	entry_t *entry;
 	size_t wiped = 0;
 
-	while ((entry = store->head) && now - entry->created >= store->ttl)
+	while ((entry = store->head) && entry->expires <= now)
 	{
 		unlink_entry(store, entry);
+		if (store->journal &&
+			!kp_journal_wipe(store->journal, entry->offset, false))
+		{	/* it expires again when loaded */
+			kp_log(KP_LOG_ERROR, "cannot wipe an expired key in the journal");
+		}
 		wipe_entry(entry);
 		wiped++;
+	}
+	if (wiped && store->journal)
+	{
+		maybe_compact(store);
 	}
 	return wiped;
 }
@@ -208,6 +439,16 @@ size_t kp_store_expire(kp_store_t *store, time_t now)
 size_t kp_store_count(kp_store_t *store)
 {
 	return store->count;
+}
+
+bool kp_store_durable(kp_store_t *store)
+{
+	return store->journal != NULL;
+}
+
+void kp_store_set_failing(kp_store_t *store, bool failing)
+{
+	store->failing = failing;
 }
 
 void kp_store_destroy(kp_store_t *store)
@@ -223,5 +464,8 @@ void kp_store_destroy(kp_store_t *store)
 		unlink_entry(store, entry);
 		wipe_entry(entry);
 	}
+	/* entries of a failed load that never made it into the list */
+	tdestroy(store->tree, free);
+	kp_journal_close(store->journal);
 	free(store);
 }

@@ -10,7 +10,10 @@
 /**
  * Keys a peer KP synchronized to us, waiting for our encryptor to fetch
  * them by keyId. Each key is delivered at most once and wiped on delivery
- * or expiry.
+ * or expiry. With a state directory the keys are also kept in a journal
+ * (kp_journal.h): stored durably before the peer is told, wiped on disk
+ * before they are handed out, so that a restart (even kill -9) loses no
+ * stored key and never serves one twice.
  */
 
 #ifndef KP_STORE_H_
@@ -32,45 +35,64 @@ typedef enum {
 	KP_STORE_OK,
 	/** a key with this keyId from this origin is already stored */
 	KP_STORE_EXISTS,
-	/** the store holds KP_STORE_MAX keys */
+	/** the store would hold more than KP_STORE_MAX keys */
 	KP_STORE_FULL,
-	/** out of memory */
+	/** out of memory or invalid values */
 	KP_STORE_NOMEM,
+	/** no such key */
+	KP_STORE_NOT_FOUND,
+	/** the key could not be written, or wiped on disk */
+	KP_STORE_IO,
 } kp_store_result_t;
 
 /**
- * Create an empty store whose keys expire after ttl seconds.
+ * A key to store.
  */
-kp_store_t *kp_store_create(unsigned ttl);
+typedef struct {
+	/** valid keyId (matched case-insensitively) */
+	const char *key_id;
+	/** key bytes, at most SKIP_KEY_MAX_BYTES */
+	const uint8_t *key;
+	size_t len;
+} kp_store_key_t;
 
 /**
- * Store a key (copied).
+ * Create a store whose keys expire after ttl seconds (at least, at most a
+ * second more); with a state directory, load the keys kept there.
  *
- * @param origin	system ID of the KP that made the key
- * @param key_id	valid keyId (matched case-insensitively)
- * @param key		key bytes
- * @param len		length of key, at most SKIP_KEY_MAX_BYTES
+ * @param dir		state directory, NULL to keep keys in memory only
+ * @param err		receives the reason on failure
+ * @return			store, NULL on error
+ */
+kp_store_t *kp_store_create(unsigned ttl, const char *dir, char *err,
+							size_t errlen);
+
+/**
+ * Store keys (copied), all or none; durable once this returns KP_STORE_OK.
+ *
+ * @param origin	system ID of the KP that made the keys
+ * @param ttl		seconds until they expire, 0 for the store's TTL
  */
 kp_store_result_t kp_store_put(kp_store_t *store, const char *origin,
-							   const char *key_id, const uint8_t *key,
-							   size_t len);
+							   const kp_store_key_t *keys, size_t count,
+							   unsigned ttl);
 
 /**
- * Remove a key and hand it out.
+ * Remove a key and hand it out. It is wiped on disk first: KP_STORE_IO
+ * means that failed, and the key is gone without being handed out.
  *
  * @param origin	system ID of the KP that made the key
  * @param key_id	keyId
  * @param key		receives the key (SKIP_KEY_MAX_BYTES), wipe it after use
  * @param len		receives the length of key
- * @return			false if there is no such key
  */
-bool kp_store_take(kp_store_t *store, const char *origin, const char *key_id,
-				   uint8_t *key, size_t *len);
+kp_store_result_t kp_store_take(kp_store_t *store, const char *origin,
+								const char *key_id, uint8_t *key, size_t *len);
 
 /**
- * Wipe keys older than the TTL.
+ * Wipe keys whose time is up.
  *
- * @param now		current time (monotonic seconds)
+ * @param now		current time (seconds since the epoch)
  * @return			number of keys wiped
  */
 size_t kp_store_expire(kp_store_t *store, time_t now);
@@ -81,7 +103,17 @@ size_t kp_store_expire(kp_store_t *store, time_t now);
 size_t kp_store_count(kp_store_t *store);
 
 /**
- * Wipe all keys and free the store.
+ * Whether keys are kept on disk.
+ */
+bool kp_store_durable(kp_store_t *store);
+
+/**
+ * Fault injection: make every write and wipe fail.
+ */
+void kp_store_set_failing(kp_store_t *store, bool failing);
+
+/**
+ * Wipe all keys from memory (the journal keeps them) and free the store.
  */
 void kp_store_destroy(kp_store_t *store);
 

@@ -89,17 +89,18 @@ static unsigned int psk_server_cb(SSL *ssl, const char *identity,
 	return (unsigned int)psk->len;
 }
 
-static bool configure_versions(SSL_CTX *ctx, bool tls12)
+static bool configure_versions(SSL_CTX *ctx, int min, int max,
+							   const char *tls12_ciphers)
 {
-	if (!SSL_CTX_set_min_proto_version(ctx, tls12 ? TLS1_2_VERSION
-												  : TLS1_3_VERSION) ||
-		!SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) ||
+	if (!SSL_CTX_set_min_proto_version(ctx, min) ||
+		!SSL_CTX_set_max_proto_version(ctx, max) ||
 		!SSL_CTX_set_ciphersuites(ctx, SKIP_TLS13_SUITE))
 	{
 		return false;
 	}
-	if (tls12 && !SSL_CTX_set_cipher_list(ctx, SKIP_TLS12_CERT_SUITES ":"
-										  SKIP_TLS12_PSK_SUITES))
+	/* nothing but the draft's suites, also when TLS 1.2 is off (then the
+	 * list only keeps OpenSSL's TLS 1.2 defaults out of the ClientHello) */
+	if (!SSL_CTX_set_cipher_list(ctx, tls12_ciphers ?: SKIP_TLS12_PSK_SUITES))
 	{
 		return false;
 	}
@@ -111,9 +112,11 @@ static bool configure_versions(SSL_CTX *ctx, bool tls12)
 SSL_CTX *kp_tls_server_create(const kp_tls_server_t *settings)
 {
 	SSL_CTX *ctx;
+	size_t i;
 
 	ctx = SSL_CTX_new(TLS_server_method());
-	if (!ctx || !configure_versions(ctx, settings->tls12))
+	if (!ctx || !configure_versions(ctx, settings->tls_min, settings->tls_max,
+									settings->tls12_ciphers))
 	{
 		log_ssl_error("TLS server setup failed");
 		SSL_CTX_free(ctx);
@@ -122,15 +125,18 @@ SSL_CTX *kp_tls_server_create(const kp_tls_server_t *settings)
 	SSL_CTX_set_app_data(ctx, (void*)settings);
 	/* required with client verification, or PSK "resumptions" fail */
 	SSL_CTX_set_session_id_context(ctx, (const unsigned char*)"skip-kp", 7);
-	if (settings->cert_file &&
-		(SSL_CTX_use_certificate_chain_file(ctx, settings->cert_file) != 1 ||
-		 SSL_CTX_use_PrivateKey_file(ctx, settings->key_file,
-									 SSL_FILETYPE_PEM) != 1 ||
-		 SSL_CTX_check_private_key(ctx) != 1))
-	{
-		log_ssl_error("loading server certificate/key failed");
-		SSL_CTX_free(ctx);
-		return NULL;
+	for (i = 0; i < settings->cert_count; i++)
+	{	/* OpenSSL keeps one certificate per key type (EC, RSA) */
+		if (SSL_CTX_use_certificate_chain_file(ctx,
+								settings->certs[i].cert_file) != 1 ||
+			SSL_CTX_use_PrivateKey_file(ctx, settings->certs[i].key_file,
+										SSL_FILETYPE_PEM) != 1 ||
+			SSL_CTX_check_private_key(ctx) != 1)
+		{
+			log_ssl_error("loading server certificate/key failed");
+			SSL_CTX_free(ctx);
+			return NULL;
+		}
 	}
 	if (settings->ca_file)
 	{
@@ -155,7 +161,7 @@ SSL_CTX *kp_tls_server_create(const kp_tls_server_t *settings)
 	{
 		SSL_CTX_set_psk_find_session_callback(ctx, find_session_cb);
 		SSL_CTX_set_psk_server_callback(ctx, psk_server_cb);
-		if (settings->tls12)
+		if (settings->tls_min <= TLS1_2_VERSION)
 		{	/* DHE-PSK */
 			SSL_CTX_set_dh_auto(ctx, 1);
 		}
@@ -168,7 +174,8 @@ SSL_CTX *kp_tls_psk_client_create(const skip_psk_t *psk)
 	SSL_CTX *ctx;
 
 	ctx = SSL_CTX_new(TLS_client_method());
-	if (!ctx || !configure_versions(ctx, false) ||
+	if (!ctx || !configure_versions(ctx, TLS1_3_VERSION, TLS1_3_VERSION,
+									NULL) ||
 		!skip_tls_client_use_psk(ctx, psk))
 	{
 		log_ssl_error("TLS client setup failed");

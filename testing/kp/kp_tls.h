@@ -10,11 +10,14 @@
 /**
  * TLS contexts of the Key Provider (SKIP draft, Table 1): one server
  * context serving certificate and PSK clients on one port, TLS 1.3 with
- * TLS_AES_256_GCM_SHA384 and optionally the draft's TLS 1.2 suites.
+ * TLS_AES_256_GCM_SHA384 and/or the draft's TLS 1.2 suites (certificate
+ * suites and DHE-PSK suites, each selectable).
  */
 
 #ifndef KP_TLS_H_
 #define KP_TLS_H_
+
+#include "kp_config.h"
 
 #include <skip_tls.h>
 
@@ -32,13 +35,16 @@ typedef const skip_psk_t *(*kp_psk_lookup_t)(void *ctx, const char *identity);
  * Server context settings.
  */
 typedef struct {
-	/** server certificate and key (PEM), NULL for PSK only */
-	const char *cert_file;
-	const char *key_file;
+	/** server certificates and keys (PEM files), none for PSK only */
+	const kp_cert_t *certs;
+	size_t cert_count;
 	/** CA to verify client certificates with, NULL for none */
 	const char *ca_file;
-	/** also allow TLS 1.2 */
-	bool tls12;
+	/** lowest and highest TLS version (TLS1_2_VERSION, TLS1_3_VERSION) */
+	int tls_min;
+	int tls_max;
+	/** TLS 1.2 suites, ':'-separated OpenSSL names */
+	const char *tls12_ciphers;
 	/** PSK lookup, NULL for certificates only */
 	kp_psk_lookup_t lookup;
 	void *lookup_ctx;

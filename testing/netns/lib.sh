@@ -4,7 +4,9 @@
 #
 #   [ns a] 10.1.0.1 (lo) -- 10.99.0.1 ==veth== 10.99.0.2 -- 10.2.0.1 (lo) [ns b]
 #          KP a: SKIP API 127.0.0.1:8443       KP b: SKIP API 127.0.0.1:8443
-#                sync     10.99.0.1:9443             sync     10.99.0.2:9443
+#                sync     10.98.0.1:9443 =veth= 10.98.0.2:9443 sync
+#
+# The KPs synchronize over a link of their own, which scenarios can cut.
 #
 # charon uses kernel-libipsec (userspace ESP over UDP encapsulation), so no
 # in-kernel ESP is needed. Everything the test bed starts is killed by PID,
@@ -31,6 +33,9 @@ NS_a=skipa$NETNS_TAG
 NS_b=skipb$NETNS_TAG
 ADDR_a=10.99.0.1
 ADDR_b=10.99.0.2
+# the link between the KPs
+KADDR_a=10.98.0.1
+KADDR_b=10.98.0.2
 NET_a=10.1
 NET_b=10.2
 SID_a=Alice
@@ -54,12 +59,16 @@ netns_up() {
 	ip netns add "$NS_a"
 	ip netns add "$NS_b"
 	ip link add "va$NETNS_TAG" type veth peer name "vb$NETNS_TAG"
+	ip link add "ka$NETNS_TAG" type veth peer name "kb$NETNS_TAG"
 	local s i
 	for s in a b; do
-		local ns=NS_$s addr=ADDR_$s net=NET_$s
+		local ns=NS_$s addr=ADDR_$s kaddr=KADDR_$s net=NET_$s
 		ip link set "v$s$NETNS_TAG" netns "${!ns}"
 		ip -n "${!ns}" addr add "${!addr}/24" dev "v$s$NETNS_TAG"
 		ip -n "${!ns}" link set "v$s$NETNS_TAG" up
+		ip link set "k$s$NETNS_TAG" netns "${!ns}"
+		ip -n "${!ns}" addr add "${!kaddr}/24" dev "k$s$NETNS_TAG"
+		ip -n "${!ns}" link set "k$s$NETNS_TAG" up
 		ip -n "${!ns}" link set lo up
 		# the protected subnets behind the gateway (one per connection index:
 		# charon installs routes with a local source address)
@@ -75,6 +84,12 @@ netns_down() {
 }
 
 in_ns() { local ns=NS_$1; shift; ip netns exec "${!ns}" "$@"; }
+
+# kp_link up|down: the link between the KPs
+kp_link() {
+	ip -n "$NS_a" link set "ka$NETNS_TAG" "$1"
+	ip -n "$NS_b" link set "kb$NETNS_TAG" "$1"
+}
 
 # --- credentials --------------------------------------------------------------
 
@@ -111,7 +126,7 @@ make_credentials() {
 kp_start_as() {
 	local name=$1 s=$2; shift 2
 	local o; o=$(other "$s")
-	local ns=NS_$s sid=SID_$s osid=SID_$o addr=ADDR_$s oaddr=ADDR_$o
+	local ns=NS_$s sid=SID_$s osid=SID_$o addr=KADDR_$s oaddr=KADDR_$o
 	local peer
 	peer=$(var KP_PEER "$s" "${!osid},${!oaddr}:$SYNC_PORT,$OUT/cred/kp-sync.psk")
 	# not through a shell function: $! must be the KP itself

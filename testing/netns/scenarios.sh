@@ -30,7 +30,7 @@ testbed_with_diverted_sync() {
 	netns_up
 	make_credentials
 	kp_start a
-	kp_start b --sync-listen "$ADDR_b:$((SYNC_PORT + 1))"
+	kp_start b --sync-listen "$KADDR_b:$((SYNC_PORT + 1))"
 	kp_start_as kp-b-sync b --listen "127.0.0.1:$((KP_PORT + 1))"
 	charons_up
 }
@@ -95,7 +95,7 @@ scenario_responder_kp_lacks_key() {
 # the peer's system ID is not among the remote systems of our KP: the
 # initiator fails before asking for a key
 scenario_system_id_not_allowed() {
-	KP_PEER_a="Carol,$ADDR_b:$SYNC_PORT,$OUT/cred/kp-sync.psk"
+	KP_PEER_a="Carol,$KADDR_b:$SYNC_PORT,$OUT/cred/kp-sync.psk"
 	testbed_up psk
 	expect_failed_on_both
 	expect_log a "peer system ID 'Bob' is not among the remote systems of KP 'local'"
@@ -316,7 +316,7 @@ scenario_kp_fallback() {
 	make_credentials
 	kp_start a
 	kp_start_as kp-a-backup a --listen "127.0.0.1:$((KP_PORT + 1))" \
-		--sync-listen "$ADDR_a:$((SYNC_PORT + 1))"
+		--sync-listen "$KADDR_a:$((SYNC_PORT + 1))"
 	kp_start b
 	KP_PROFILES_a="$(s=a kp_profile primary $KP_PORT 'fallback = backup')
 $(s=a kp_profile backup $((KP_PORT + 1)))"
@@ -340,10 +340,10 @@ scenario_kp_choice() {
 	make_credentials
 	kp_start a
 	kp_start b
-	KP_PEER_b="Carol,10.99.0.3:$SYNC_PORT,$OUT/cred/kp-sync.psk" \
+	KP_PEER_b="Carol,10.98.0.3:$SYNC_PORT,$OUT/cred/kp-sync.psk" \
 		kp_start_as kp-b-carol b --system-id Bob-C \
 		--listen "127.0.0.1:$((KP_PORT + 1))" \
-		--sync-listen "$ADDR_b:$((SYNC_PORT + 1))"
+		--sync-listen "$KADDR_b:$((SYNC_PORT + 1))"
 	KP_PROFILES_b="$(s=b kp_profile carol $((KP_PORT + 1)))
 $(s=b kp_profile alice $KP_PORT 'connections = skip')"
 	WAIT_KP_b=alice

@@ -8,6 +8,7 @@
  */
 
 #include "hostile_kp.h"
+#include "test_support.h"
 
 #include <check.h>
 
@@ -34,15 +35,6 @@ struct hostile_kp_t {
 	pthread_t thread;
 };
 
-static void sleep_ms(unsigned ms)
-{
-	struct timespec ts = {
-		.tv_sec = ms / 1000,
-		.tv_nsec = (ms % 1000) * 1000000L,
-	};
-
-	nanosleep(&ts, NULL);
-}
 
 /**
  * Read until the end of the request headers (or give up).
@@ -96,7 +88,7 @@ static void serve(hostile_kp_t *this, int fd)
 			sent += piece;
 			if (answer->pause_ms && sent < answer->len)
 			{
-				sleep_ms(answer->pause_ms);
+				test_sleep_ms(answer->pause_ms);
 			}
 		}
 		if (!answer->close)

@@ -8,6 +8,7 @@
  */
 
 #include "kp_fixture.h"
+#include "test_support.h"
 
 #include <check.h>
 
@@ -27,23 +28,6 @@
 static const char *names[] = { "Alice", "Bob" };
 static const char *gateways[] = { "gw-a", "gw-b" };
 static const char *letters[] = { "a", "b" };
-
-/** how the credentials are made: PSKs, an ECDSA PKI, a rogue PKI */
-static const char *make_credentials =
-	"set -e; cd \"$1\"; umask 077\n"
-	"for f in gw-a gw-b other kp-sync; do openssl rand -hex 32 > $f.psk; done\n"
-	"ec() { openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
-	"-nodes \"$@\" 2>/dev/null; }\n"
-	"sign() { openssl x509 -req -in $1.csr -CA $2.pem -CAkey $2.key "
-	"-CAcreateserial -out $1.pem -days 2 $3 2>/dev/null; }\n"
-	"for ca in ca rogue-ca; do ec -x509 -keyout $ca.key -out $ca.pem "
-	"-days 2 -subj \"/CN=$ca\"; done\n"
-	"printf 'subjectAltName=IP:127.0.0.1\\n' > san.ext\n"
-	"for s in kp-a kp-b; do ec -keyout $s.key -out $s.csr -subj /CN=$s; "
-	"sign $s ca '-extfile san.ext'; done\n"
-	"ec -keyout gw-a.key -out gw-a.csr -subj /CN=gw-a; sign gw-a ca\n"
-	"ec -keyout rogue.key -out rogue.csr -subj /CN=rogue; "
-	"sign rogue rogue-ca '-extfile san.ext'\n";
 
 const char *kp_fixture_path(kp_fixture_t *fx, const char *name)
 {
@@ -65,39 +49,18 @@ const char *kp_fixture_url(kp_fixture_t *fx, kp_side_t side)
 	return url;
 }
 
-unsigned kp_fixture_free_port(void)
-{
-	struct sockaddr_in addr = {
-		.sin_family = AF_INET,
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	};
-	socklen_t len = sizeof(addr);
-	int fd;
-
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(bind(fd, (struct sockaddr*)&addr, sizeof(addr)), 0);
-	ck_assert_int_eq(getsockname(fd, (struct sockaddr*)&addr, &len), 0);
-	close(fd);
-	return ntohs(addr.sin_port);
-}
-
 void kp_fixture_setup(kp_fixture_t *fx)
 {
-	char cmd[2048];
 	int i;
 
 	memset(fx, 0, sizeof(*fx));
 	snprintf(fx->dir, sizeof(fx->dir), "/tmp/skip-unit-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(fx->dir));
-	/* pass the script through the environment, not the command line */
-	setenv("SKIP_FIXTURE_SCRIPT", make_credentials, 1);
-	snprintf(cmd, sizeof(cmd), "sh -c \"$SKIP_FIXTURE_SCRIPT\" sh %s", fx->dir);
-	ck_assert_int_eq(system(cmd), 0);
+	ck_assert(test_make_credentials(fx->dir));
 	for (i = 0; i < 2; i++)
 	{
-		fx->port[i] = kp_fixture_free_port();
-		fx->sync_port[i] = kp_fixture_free_port();
+		fx->port[i] = test_free_port();
+		fx->sync_port[i] = test_free_port();
 	}
 }
 
@@ -121,7 +84,6 @@ void kp_fixture_start(kp_fixture_t *fx, kp_side_t side, ...)
 	const char *kp = getenv("SKIP_KP") ?: "testing/kp/skip-kp";
 	char listen[32], sync[32], peer[300], client[300], log[256];
 	const char *argv[40];
-	struct timespec pause = { .tv_nsec = 20 * 1000 * 1000 };
 	kp_side_t other = !side;
 	const char *extra;
 	va_list args;
@@ -179,7 +141,7 @@ void kp_fixture_start(kp_fixture_t *fx, kp_side_t side, ...)
 	{
 		ck_assert_msg(waitpid(pid, NULL, WNOHANG) == 0,
 					  "%s exited, see %s", kp, log);
-		nanosleep(&pause, NULL);
+		test_sleep_ms(20);
 	}
 	ck_assert_msg(accepts(fx->port[side]), "KP %s does not listen", names[side]);
 }

@@ -37,9 +37,7 @@ typedef struct {
 
 /**
  * Make credentials and pick ports (ck_assert on failure).
- * Files in dir: gw-a.psk gw-b.psk (the encryptors' PSKs), other.psk (a
- * PSK nobody knows), kp-sync.psk, ca.pem, kp-X.pem/.key (server, SAN
- * 127.0.0.1), gw-a.pem/.key (client), rogue-ca.pem, rogue.pem/.key.
+ * The files are those of test_make_credentials().
  */
 void kp_fixture_setup(kp_fixture_t *fx);
 
@@ -69,9 +67,5 @@ const char *kp_fixture_path(kp_fixture_t *fx, const char *name);
  */
 const char *kp_fixture_url(kp_fixture_t *fx, kp_side_t side);
 
-/**
- * A free TCP port on 127.0.0.1.
- */
-unsigned kp_fixture_free_port(void);
 
 #endif /* KP_FIXTURE_H_ */

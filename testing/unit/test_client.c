@@ -14,6 +14,7 @@
  */
 
 #include "kp_fixture.h"
+#include "test_support.h"
 #include "test_suites.h"
 
 #include <skip_client.h>
@@ -111,13 +112,6 @@ static skip_client_t *cert_client(const char *ca, const char *cert,
 	return client;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 START_TEST(test_capabilities_psk)
 {
@@ -364,13 +358,13 @@ START_TEST(test_nothing_listening)
 	skip_error_t err = {};
 	long long start;
 
-	snprintf(url, sizeof(url), "https://127.0.0.1:%u", kp_fixture_free_port());
+	snprintf(url, sizeof(url), "https://127.0.0.1:%u", test_free_port());
 	client = psk_client(url, "gw-a", "gw-a.psk");
-	start = now_ms();
+	start = test_now_ms();
 	ck_assert_int_eq(client->get_capabilities(client, &caps, &err),
 					 SKIP_ERR_CONNECT);
 	/* retried, but within the budget */
-	ck_assert_int_le(now_ms() - start, TIMEOUT_MS + 500);
+	ck_assert_int_le(test_now_ms() - start, TIMEOUT_MS + 500);
 	client->destroy(client);
 }
 END_TEST
@@ -401,18 +395,18 @@ START_TEST(test_silent_server)
 	snprintf(url, sizeof(url), "https://127.0.0.1:%u", ntohs(addr.sin_port));
 
 	client = psk_client(url, "gw-a", "gw-a.psk");
-	start = now_ms();
+	start = test_now_ms();
 	ck_assert_int_eq(client->get_capabilities(client, &caps, &err),
 					 SKIP_ERR_TIMEOUT);
-	elapsed = now_ms() - start;
+	elapsed = test_now_ms() - start;
 	ck_assert_int_ge(elapsed, 900);
 	ck_assert_int_le(elapsed, TIMEOUT_MS + 500);
 
 	/* a budget for one call overrides the configured one */
-	start = now_ms();
+	start = test_now_ms();
 	ck_assert_int_eq(client->get_key(client, "Bob", 0, 300, &key, &err),
 					 SKIP_ERR_TIMEOUT);
-	elapsed = now_ms() - start;
+	elapsed = test_now_ms() - start;
 	ck_assert_int_ge(elapsed, 250);
 	ck_assert_int_le(elapsed, 800);
 	ck_assert_ptr_null(key);

@@ -16,6 +16,7 @@
 
 #include "hostile_kp.h"
 #include "kp_fixture.h"
+#include "test_support.h"
 #include "test_suites.h"
 
 #include <skip_client.h>
@@ -143,13 +144,6 @@ static void teardown(void)
 	free(big_header);
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 START_TEST(test_hostile)
 {
@@ -176,7 +170,7 @@ START_TEST(test_hostile)
 	client = skip_client_create(&config, &err);
 	ck_assert_msg(client, "%s", err.detail);
 
-	start = now_ms();
+	start = test_now_ms();
 	if (c->method == NEW_KEY)
 	{
 		status = client->get_key(client, "Bob", 0, 0, &key, &err);
@@ -188,7 +182,7 @@ START_TEST(test_hostile)
 	ck_assert_msg(status == c->expected, "%s: %s (%s) instead of %s", c->name,
 				  skip_status_name(status), err.detail,
 				  skip_status_name(c->expected));
-	ck_assert_int_le(now_ms() - start, BUDGET_MS + 700);
+	ck_assert_int_le(test_now_ms() - start, BUDGET_MS + 700);
 	if (status == SKIP_OK)
 	{
 		ck_assert_str_eq(key->key_id, KEY_ID);

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# usage: scripts/bench-kp.sh BUILD_DIR [SECONDS]
+#
+# Throughput of the reference KP (testing/kp/skip-kp) on loopback, over
+# TLS 1.3 with an external PSK (TLS_AES_256_GCM_SHA384). Starts two KPs,
+# Alice and Bob (Bob with a durable key store, as a lab KP runs), and
+# measures side by side in one run, SECONDS each (default 3):
+#
+#   GET /capabilities   the cost of TLS + HTTP + JSON alone
+#   GET /key            a new key: made, synchronized with Bob (stored on
+#                       disk there) and delivered
+#   GET /key + /key/{keyId} at Bob   both halves of a SKIP exchange
+#
+# with keep-alive and with a new connection per request, one client and
+# several, and prints the figures with their ratios. Builds nothing: run
+# `make` in BUILD_DIR first. Needs no root. Kills only the KPs it started.
+set -euo pipefail
+
+build=${1:-}
+seconds=${2:-3}
+[ -n "$build" ] || { echo "usage: $0 BUILD_DIR [SECONDS]" >&2; exit 2; }
+build=$(cd "$build" && pwd)
+kp=$build/testing/kp/skip-kp
+bench=$build/testing/kp/skip-kp-bench
+for bin in "$kp" "$bench"; do
+	[ -x "$bin" ] || { echo "error: $bin missing, run make in $build" >&2; exit 1; }
+done
+
+dir=$(mktemp -d /tmp/skip-kp-bench-XXXXXX)
+declare -A pids=()
+stop_kp() {
+	[ -n "${pids[$1]:-}" ] || return 0
+	kill "${pids[$1]}" 2>/dev/null || true
+	wait "${pids[$1]}" 2>/dev/null || true
+	unset "pids[$1]"
+}
+cleanup() {
+	local name
+	for name in "${!pids[@]}"; do
+		stop_kp "$name"
+	done
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+
+(umask 077; for f in gw-a gw-b kp-sync; do openssl rand -hex 32 > "$dir/$f.psk"; done)
+port_a=$("$bench" --free-port); sync_a=$("$bench" --free-port)
+port_b=$("$bench" --free-port); sync_b=$("$bench" --free-port)
+
+# start_kp NAME [options]: Alice or Bob, peering with the other
+start_kp() {
+	local name=$1 port sync peer peer_sync client
+	shift
+	if [ "$name" = Alice ]; then
+		port=$port_a sync=$sync_a peer=Bob peer_sync=$sync_b client=gw-a
+	else
+		port=$port_b sync=$sync_b peer=Alice peer_sync=$sync_a client=gw-b
+	fi
+	: > "$dir/$name.log"
+	"$kp" --system-id "$name" --listen "127.0.0.1:$port" \
+		--sync-listen "127.0.0.1:$sync" \
+		--peer "$peer,127.0.0.1:$peer_sync,$dir/kp-sync.psk" \
+		--client-psk "$client:$dir/$client.psk" "$@" \
+		>> "$dir/$name.log" 2>&1 &
+	pids[$name]=$!
+	for _ in $(seq 100); do
+		grep -q '\[info\] ready' "$dir/$name.log" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "error: KP $name did not start:" >&2
+	cat "$dir/$name.log" >&2
+	exit 1
+}
+
+# run LABEL [skip-kp-bench options] PATH: prints a line, sets $rate
+run() {
+	local label=$1 out errors
+	shift
+	out=$("$bench" --port "$port_a" --psk-identity gw-a \
+		--psk-file "$dir/gw-a.psk" --seconds "$seconds" "$@")
+	rate=${out##*rate=}
+	errors=${out#*errors=}
+	errors=${errors%% *}
+	printf '  %-46s %8s /s%s\n' "$label" "$rate" \
+		"$([ "$errors" = 0 ] || echo "  ($errors errors)")"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b ? a / b : 0 }'; }
+fetch=(--fetch-port "$port_b" --fetch-identity gw-b --fetch-psk "$dir/gw-b.psk"
+	--fetch-remote Alice)
+key="/key?remoteSystemID=Bob"
+
+echo "skip-kp throughput: TLS 1.3, external PSK, TLS_AES_256_GCM_SHA384, loopback,"
+echo "$(nproc) CPUs shared by both KPs and the clients, ${seconds} s per figure"
+
+start_kp Bob --state-dir "$dir/state-b"
+start_kp Alice
+echo
+echo "Bob stores keys durably (journal, fdatasync); every key synchronized on demand"
+echo " one client, keep-alive:"
+run "GET /capabilities" /capabilities; caps=$rate
+run "GET /entropy" /entropy; entropy=$rate
+run "GET /key (keys/s)" "$key"; key1=$rate
+run "GET /key + GET /key/{keyId} at Bob (pairs/s)" "${fetch[@]}" "$key"; pair1=$rate
+echo " one client, a new connection per request:"
+run "GET /capabilities" --new-connection /capabilities; caps_new=$rate
+run "GET /key (keys/s)" --new-connection "$key"; key_new=$rate
+echo " 8 clients, keep-alive:"
+run "GET /capabilities" --clients 8 /capabilities; caps8=$rate
+run "GET /key (keys/s)" --clients 8 "$key"; key8=$rate
+run "GET /key + GET /key/{keyId} at Bob (pairs/s)" --clients 8 "${fetch[@]}" "$key"; pair8=$rate
+
+stop_kp Alice
+start_kp Alice --key-pool 256
+sleep 1
+echo
+echo "the same, Alice with --key-pool 256 (keys synchronized in advance)"
+echo " keep-alive:"
+run "GET /key (keys/s), 1 client" "$key"; pool1=$rate
+run "GET /key (keys/s), 8 clients" --clients 8 "$key"; pool8=$rate
+run "GET /key + GET /key/{keyId} at Bob, 1 client" "${fetch[@]}" "$key"; poolpair1=$rate
+
+stop_kp Alice
+stop_kp Bob
+start_kp Bob
+start_kp Alice
+echo
+echo "the same, Bob keeping keys in memory only (no --state-dir), no pool"
+echo " keep-alive:"
+run "GET /key (keys/s), 1 client" "$key"; mem1=$rate
+run "GET /key (keys/s), 8 clients" --clients 8 "$key"; mem8=$rate
+
+echo
+echo "ratios (measured side by side above):"
+echo "  GET /key / GET /capabilities, keep-alive, 1 client      $(ratio "$key1" "$caps")"
+echo "  GET /key / GET /capabilities, keep-alive, 8 clients     $(ratio "$key8" "$caps8")"
+echo "  GET /key, keep-alive / new connection                   $(ratio "$key1" "$key_new")"
+echo "  GET /capabilities, keep-alive / new connection          $(ratio "$caps" "$caps_new")"
+echo "  GET /key, 8 clients / 1 client                          $(ratio "$key8" "$key1")"
+echo "  key pairs (both KPs) / GET /key, 1 client               $(ratio "$pair1" "$key1")"
+echo "  key pairs, 8 clients / 1 client                         $(ratio "$pair8" "$pair1")"
+echo "  GET /key with pool / without, 1 client                  $(ratio "$pool1" "$key1")"
+echo "  GET /key with pool / GET /capabilities, 1 client        $(ratio "$pool1" "$caps")"
+echo "  GET /key with pool / without, 8 clients                 $(ratio "$pool8" "$key8")"
+echo "  key pairs with pool / without, 1 client                 $(ratio "$poolpair1" "$pair1")"
+echo "  GET /key, peer in memory / durable peer, 1 client       $(ratio "$mem1" "$key1")"
+echo "  GET /key, peer in memory / durable peer, 8 clients      $(ratio "$mem8" "$key8")"
+echo "  GET /entropy / GET /capabilities                        $(ratio "$entropy" "$caps")"

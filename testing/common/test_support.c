@@ -1,0 +1,89 @@
+/*
+ * Copyright (C) 2026 strongswan-skip authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+#include "test_support.h"
+
+#include <check.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+/** how the credentials are made: PSKs, an EC and an RSA PKI, a rogue one */
+static const char *make_credentials =
+	"set -e; cd \"$1\"; umask 077\n"
+	"for f in gw-a gw-b gw-c other kp-sync carol-sync; do "
+	"openssl rand -hex 32 > $f.psk; done\n"
+	"ec() { openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
+	"-nodes \"$@\" 2>/dev/null; }\n"
+	"sign() { openssl x509 -req -in $1.csr -CA $2.pem -CAkey $2.key "
+	"-CAcreateserial -out $1.pem -days 2 $3 2>/dev/null; }\n"
+	"for ca in ca rogue-ca; do ec -x509 -keyout $ca.key -out $ca.pem "
+	"-days 2 -subj \"/CN=$ca\"; done\n"
+	"printf 'subjectAltName=IP:127.0.0.1\\n' > san.ext\n"
+	"for s in kp-a kp-b; do ec -keyout $s.key -out $s.csr -subj /CN=$s; "
+	"sign $s ca '-extfile san.ext'; done\n"
+	"openssl req -new -newkey rsa:2048 -nodes -keyout kp-a-rsa.key "
+	"-out kp-a-rsa.csr -subj /CN=kp-a-rsa 2>/dev/null\n"
+	"sign kp-a-rsa ca '-extfile san.ext'\n"
+	"for c in gw-a gw-b; do ec -keyout $c.key -out $c.csr -subj /CN=$c; "
+	"sign $c ca; done\n"
+	"ec -keyout rogue.key -out rogue.csr -subj /CN=rogue; "
+	"sign rogue rogue-ca '-extfile san.ext'\n";
+
+bool test_make_credentials(const char *dir)
+{
+	char cmd[512];
+
+	/* the script travels through the environment, not the command line */
+	setenv("SKIP_TEST_CREDENTIALS", make_credentials, 1);
+	snprintf(cmd, sizeof(cmd), "sh -c \"$SKIP_TEST_CREDENTIALS\" sh '%s'", dir);
+	return system(cmd) == 0;
+}
+
+unsigned test_free_port(void)
+{
+	struct sockaddr_in addr = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	socklen_t len = sizeof(addr);
+	int fd;
+
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr*)&addr, sizeof(addr)), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr*)&addr, &len), 0);
+	close(fd);
+	return ntohs(addr.sin_port);
+}
+
+long long test_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void test_sleep_ms(long ms)
+{
+	struct timespec ts = {
+		.tv_sec = ms / 1000,
+		.tv_nsec = (ms % 1000) * 1000000L,
+	};
+
+	while (nanosleep(&ts, &ts) != 0)
+	{
+	}
+}

@@ -1,0 +1,586 @@
+/*
+ * Copyright (C) 2026 strongswan-skip authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+#include "kp_journal.h"
+
+#include <skip_key.h>
+#include <skip_validate.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+
+#define JOURNAL_NAME "keys.journal"
+#define JOURNAL_TMP "keys.journal.tmp"
+#define LOCK_NAME "lock"
+
+/** file header: magic and format version */
+static const char file_magic[16] = "SKIP-KP-JRNL\0\0\0\1";
+
+/** record header: magic, state, reserved, body length (LE) */
+#define REC_MAGIC 0x4b
+#define REC_LIVE 0x01
+#define REC_HEADER 8
+#define REC_DIGEST SHA256_DIGEST_LENGTH
+/** body: expires (8), origin (1 + n), keyId (1 + n), key (2 + n) */
+#define BODY_MIN (8 + 1 + 1 + 1 + 2 + 2 + 1)
+#define BODY_MAX (8 + 1 + SKIP_SYSTEM_ID_MAX + 1 + SKIP_KEY_ID_MAX_HEX + 2 + \
+				  SKIP_KEY_MAX_BYTES)
+#define REC_MAX (REC_HEADER + BODY_MAX + REC_DIGEST)
+
+/** rewrites are written in chunks of this size */
+#define REWRITE_BUF (64 * 1024)
+
+struct kp_journal_t {
+	/** the directory, its fd, the journal and the lock file */
+	char *dir;
+	int dir_fd;
+	int fd;
+	int lock_fd;
+	/** end of the journal, where the next record goes */
+	off_t end;
+	/** bytes of live and of wiped records */
+	uint64_t live;
+	uint64_t dead;
+	/** rewrite in progress: the new file, its end and a write buffer */
+	int new_fd;
+	off_t new_end;
+	uint8_t *buf;
+	size_t buf_len;
+	uint64_t new_live;
+};
+
+static void put_le(uint8_t *p, uint64_t value, int bytes)
+{
+	int i;
+
+	for (i = 0; i < bytes; i++)
+	{
+		p[i] = (uint8_t)(value >> (8 * i));
+	}
+}
+
+static uint64_t get_le(const uint8_t *p, int bytes)
+{
+	uint64_t value = 0;
+	int i;
+
+	for (i = bytes - 1; i >= 0; i--)
+	{
+		value = value << 8 | p[i];
+	}
+	return value;
+}
+
+/**
+ * The digest covers the record's magic, length and body, not its state.
+ */
+static bool digest(const uint8_t *rec, size_t body_len, uint8_t *out)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	bool ok;
+
+	ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) &&
+		 EVP_DigestUpdate(ctx, rec, 1) &&
+		 EVP_DigestUpdate(ctx, rec + 4, 4 + body_len) &&
+		 EVP_DigestFinal_ex(ctx, out, NULL);
+	EVP_MD_CTX_free(ctx);
+	return ok;
+}
+
+/**
+ * Encode a record into out (REC_MAX bytes); returns its size, 0 if the
+ * values do not fit.
+ */
+static size_t encode(const kp_journal_record_t *rec, uint8_t *out)
+{
+	size_t olen = strlen(rec->origin), klen = strlen(rec->key_id), body;
+	uint8_t *p = out + REC_HEADER;
+
+	if (!olen || olen > SKIP_SYSTEM_ID_MAX || !klen ||
+		klen > SKIP_KEY_ID_MAX_HEX || !rec->len ||
+		rec->len > SKIP_KEY_MAX_BYTES)
+	{
+		return 0;
+	}
+	put_le(p, rec->expires, 8);
+	p += 8;
+	*p++ = (uint8_t)olen;
+	memcpy(p, rec->origin, olen);
+	p += olen;
+	*p++ = (uint8_t)klen;
+	memcpy(p, rec->key_id, klen);
+	p += klen;
+	put_le(p, rec->len, 2);
+	p += 2;
+	memcpy(p, rec->key, rec->len);
+	p += rec->len;
+	body = p - out - REC_HEADER;
+	out[0] = REC_MAGIC;
+	out[1] = REC_LIVE;
+	out[2] = out[3] = 0;
+	put_le(out + 4, body, 4);
+	if (!digest(out, body, p))
+	{
+		return 0;
+	}
+	return REC_HEADER + body + REC_DIGEST;
+}
+
+/**
+ * Decode a body (digest checked by the caller) into rec; origin and key_id
+ * point into names (SKIP_SYSTEM_ID_MAX + SKIP_KEY_ID_MAX_HEX + 2 bytes),
+ * the key into key.
+ */
+static bool decode(const uint8_t *body, size_t len, kp_journal_record_t *rec,
+				   char *names, uint8_t *key)
+{
+	const uint8_t *p = body, *end = body + len;
+	size_t olen, klen;
+
+	if (len < BODY_MIN)
+	{
+		return false;
+	}
+	rec->expires = get_le(p, 8);
+	p += 8;
+	olen = *p++;
+	if (!olen || p + olen + 1 > end)
+	{
+		return false;
+	}
+	memcpy(names, p, olen);
+	names[olen] = '\0';
+	p += olen;
+	klen = *p++;
+	if (!klen || p + klen + 2 > end)
+	{
+		return false;
+	}
+	memcpy(names + olen + 1, p, klen);
+	names[olen + 1 + klen] = '\0';
+	p += klen;
+	rec->len = get_le(p, 2);
+	p += 2;
+	if (!rec->len || rec->len > SKIP_KEY_MAX_BYTES || p + rec->len != end)
+	{
+		return false;
+	}
+	memcpy(key, p, rec->len);
+	rec->origin = names;
+	rec->key_id = names + olen + 1;
+	rec->key = key;
+	return skip_system_id_valid(rec->origin, olen) &&
+		   skip_key_id_valid(rec->key_id, klen);
+}
+
+static bool full_pwrite(int fd, const void *buf, size_t len, off_t offset)
+{
+	const uint8_t *p = buf;
+	ssize_t n;
+
+	while (len)
+	{
+		n = pwrite(fd, p, len, offset);
+		if (n < 0 && errno == EINTR)
+		{
+			continue;
+		}
+		if (n <= 0)
+		{
+			return false;
+		}
+		p += n;
+		len -= n;
+		offset += n;
+	}
+	return true;
+}
+
+static bool full_pread(int fd, void *buf, size_t len, off_t offset)
+{
+	uint8_t *p = buf;
+	ssize_t n;
+
+	while (len)
+	{
+		n = pread(fd, p, len, offset);
+		if (n < 0 && errno == EINTR)
+		{
+			continue;
+		}
+		if (n <= 0)
+		{
+			return false;
+		}
+		p += n;
+		len -= n;
+		offset += n;
+	}
+	return true;
+}
+
+/**
+ * The directory must be ours and private: keys are kept there.
+ */
+static bool open_dir(kp_journal_t *journal, const char *dir, char *err,
+					 size_t errlen)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+	{
+		snprintf(err, errlen, "cannot create %s: %m", dir);
+		return false;
+	}
+	journal->dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+						   O_NOFOLLOW);
+	if (journal->dir_fd < 0 || fstat(journal->dir_fd, &st) != 0)
+	{
+		snprintf(err, errlen, "cannot open %s: %m", dir);
+		return false;
+	}
+	if (st.st_uid != geteuid() || (st.st_mode & 077))
+	{
+		snprintf(err, errlen, "%s must belong to us and not be accessible by "
+				 "group or others (chmod 700)", dir);
+		return false;
+	}
+	journal->lock_fd = openat(journal->dir_fd, LOCK_NAME,
+							  O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (journal->lock_fd < 0 || flock(journal->lock_fd, LOCK_EX | LOCK_NB))
+	{
+		snprintf(err, errlen, "%s is in use by another skip-kp", dir);
+		return false;
+	}
+	/* a rewrite interrupted by a crash */
+	unlinkat(journal->dir_fd, JOURNAL_TMP, 0);
+	return true;
+}
+
+/**
+ * Read all records, hand the live ones to load, cut off a torn tail.
+ */
+static bool load_records(kp_journal_t *journal, uint64_t now,
+						 kp_journal_load_t load, void *ctx, char *err,
+						 size_t errlen)
+{
+	char names[SKIP_SYSTEM_ID_MAX + SKIP_KEY_ID_MAX_HEX + 2];
+	uint8_t rec[REC_MAX], key[SKIP_KEY_MAX_BYTES], sum[REC_DIGEST];
+	kp_journal_record_t decoded;
+	struct stat st;
+	off_t offset = sizeof(file_magic);
+	size_t body, total;
+	bool ok = true;
+
+	if (fstat(journal->fd, &st) != 0)
+	{
+		snprintf(err, errlen, "cannot stat journal: %m");
+		return false;
+	}
+	if (st.st_size < (off_t)sizeof(file_magic))
+	{	/* new, or torn while it was created */
+		if (ftruncate(journal->fd, 0) != 0 ||
+			!full_pwrite(journal->fd, file_magic, sizeof(file_magic), 0) ||
+			fdatasync(journal->fd) != 0)
+		{
+			snprintf(err, errlen, "cannot write journal: %m");
+			return false;
+		}
+		journal->end = sizeof(file_magic);
+		return true;
+	}
+	if (!full_pread(journal->fd, rec, sizeof(file_magic), 0) ||
+		memcmp(rec, file_magic, sizeof(file_magic)) != 0)
+	{
+		snprintf(err, errlen, "%s is not a skip-kp journal", JOURNAL_NAME);
+		return false;
+	}
+	while (ok && offset + REC_HEADER <= st.st_size)
+	{
+		if (!full_pread(journal->fd, rec, REC_HEADER, offset))
+		{
+			snprintf(err, errlen, "cannot read journal: %m");
+			ok = false;
+			break;
+		}
+		body = get_le(rec + 4, 4);
+		total = REC_HEADER + body + REC_DIGEST;
+		if (rec[0] != REC_MAGIC || body < BODY_MIN || body > BODY_MAX ||
+			offset + (off_t)total > st.st_size)
+		{	/* a record torn while it was appended: the end */
+			break;
+		}
+		if (!full_pread(journal->fd, rec + REC_HEADER, total - REC_HEADER,
+						offset + REC_HEADER))
+		{
+			snprintf(err, errlen, "cannot read journal: %m");
+			ok = false;
+			break;
+		}
+		if (rec[1] == REC_LIVE && digest(rec, body, sum) &&
+			memcmp(sum, rec + REC_HEADER + body, REC_DIGEST) == 0 &&
+			decode(rec + REC_HEADER, body, &decoded, names, key) &&
+			decoded.expires > now)
+		{
+			journal->live += total;
+			ok = load(ctx, &decoded, offset);
+		}
+		else
+		{	/* wiped, expired, or torn while it was wiped */
+			journal->dead += total;
+		}
+		offset += total;
+	}
+	skip_memwipe(rec, sizeof(rec));
+	skip_memwipe(key, sizeof(key));
+	if (ok && offset != st.st_size &&
+		(ftruncate(journal->fd, offset) != 0 || fdatasync(journal->fd) != 0))
+	{
+		snprintf(err, errlen, "cannot truncate journal: %m");
+		ok = false;
+	}
+	journal->end = offset;
+	return ok;
+}
+
+kp_journal_t *kp_journal_open(const char *dir, uint64_t now,
+							  kp_journal_load_t load, void *ctx,
+							  char *err, size_t errlen)
+{
+	kp_journal_t *journal;
+
+	journal = calloc(1, sizeof(*journal));
+	if (!journal)
+	{
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	journal->dir_fd = journal->fd = journal->lock_fd = journal->new_fd = -1;
+	journal->dir = strdup(dir);
+	if (!journal->dir || !open_dir(journal, dir, err, errlen))
+	{
+		kp_journal_close(journal);
+		return NULL;
+	}
+	journal->fd = openat(journal->dir_fd, JOURNAL_NAME,
+						 O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (journal->fd < 0)
+	{
+		snprintf(err, errlen, "cannot open %s/%s: %m", dir, JOURNAL_NAME);
+		kp_journal_close(journal);
+		return NULL;
+	}
+	if (!load_records(journal, now, load, ctx, err, errlen))
+	{
+		kp_journal_close(journal);
+		return NULL;
+	}
+	return journal;
+}
+
+bool kp_journal_append(kp_journal_t *journal, const kp_journal_record_t *recs,
+					   size_t count, off_t *offsets)
+{
+	uint8_t *buf;
+	size_t i, len = 0, size;
+	bool ok = true;
+
+	buf = malloc(count * REC_MAX);
+	if (!buf)
+	{
+		return false;
+	}
+	for (i = 0; ok && i < count; i++)
+	{
+		size = encode(&recs[i], buf + len);
+		offsets[i] = journal->end + (off_t)len;
+		len += size;
+		ok = size != 0;
+	}
+	/* one write, one sync: a batch costs what a single key costs */
+	ok = ok && full_pwrite(journal->fd, buf, len, journal->end) &&
+		 fdatasync(journal->fd) == 0;
+	skip_memwipe(buf, len);
+	free(buf);
+	if (!ok)
+	{	/* whatever reached the file is cut off again (or torn) */
+		if (ftruncate(journal->fd, journal->end) != 0)
+		{
+			/* the next load discards it as a torn record */
+		}
+		return false;
+	}
+	journal->end += (off_t)len;
+	journal->live += len;
+	return true;
+}
+
+bool kp_journal_wipe(kp_journal_t *journal, off_t offset, bool sync)
+{
+	uint8_t header[REC_HEADER], *zeros;
+	size_t body, total;
+	bool ok;
+
+	if (!full_pread(journal->fd, header, sizeof(header), offset) ||
+		header[0] != REC_MAGIC)
+	{
+		return false;
+	}
+	body = get_le(header + 4, 4);
+	if (body < BODY_MIN || body > BODY_MAX)
+	{
+		return false;
+	}
+	total = REC_HEADER + body + REC_DIGEST;
+	zeros = calloc(1, total);
+	if (!zeros)
+	{
+		return false;
+	}
+	/* state, body and digest become zeros in one write; magic and length
+	 * are written unchanged. However the write tears, the record is either
+	 * untouched or never loaded again (state or digest no longer match) */
+	memcpy(zeros, header, REC_HEADER);
+	zeros[1] = 0;
+	ok = full_pwrite(journal->fd, zeros + 1, total - 1, offset + 1) &&
+		 (!sync || fdatasync(journal->fd) == 0);
+	free(zeros);
+	if (header[1] == REC_LIVE)
+	{
+		journal->live -= total;
+		journal->dead += total;
+	}
+	return ok;
+}
+
+void kp_journal_usage(kp_journal_t *journal, uint64_t *live, uint64_t *dead)
+{
+	*live = journal->live;
+	*dead = journal->dead;
+}
+
+static bool flush_buf(kp_journal_t *journal)
+{
+	bool ok;
+
+	ok = full_pwrite(journal->new_fd, journal->buf, journal->buf_len,
+					 journal->new_end);
+	skip_memwipe(journal->buf, journal->buf_len);
+	journal->new_end += (off_t)journal->buf_len;
+	journal->buf_len = 0;
+	return ok;
+}
+
+bool kp_journal_rewrite_begin(kp_journal_t *journal)
+{
+	journal->buf = malloc(REWRITE_BUF);
+	journal->new_fd = openat(journal->dir_fd, JOURNAL_TMP,
+							 O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC |
+							 O_NOFOLLOW, 0600);
+	if (!journal->buf || journal->new_fd < 0)
+	{
+		kp_journal_rewrite_end(journal, false);
+		return false;
+	}
+	memcpy(journal->buf, file_magic, sizeof(file_magic));
+	journal->buf_len = sizeof(file_magic);
+	journal->new_end = 0;
+	journal->new_live = 0;
+	return true;
+}
+
+bool kp_journal_rewrite_add(kp_journal_t *journal,
+							const kp_journal_record_t *rec, off_t *offset)
+{
+	size_t size;
+
+	if (journal->buf_len + REC_MAX > REWRITE_BUF && !flush_buf(journal))
+	{
+		return false;
+	}
+	size = encode(rec, journal->buf + journal->buf_len);
+	if (!size)
+	{
+		return false;
+	}
+	*offset = journal->new_end + (off_t)journal->buf_len;
+	journal->buf_len += size;
+	journal->new_live += size;
+	return true;
+}
+
+bool kp_journal_rewrite_end(kp_journal_t *journal, bool commit)
+{
+	bool ok = commit;
+
+	if (ok)
+	{	/* the new file is complete on disk before it replaces the old */
+		ok = flush_buf(journal) && fdatasync(journal->new_fd) == 0 &&
+			 renameat(journal->dir_fd, JOURNAL_TMP, journal->dir_fd,
+					  JOURNAL_NAME) == 0 &&
+			 fsync(journal->dir_fd) == 0;
+	}
+	if (journal->buf)
+	{
+		skip_memwipe(journal->buf, journal->buf_len);
+		free(journal->buf);
+		journal->buf = NULL;
+		journal->buf_len = 0;
+	}
+	if (ok)
+	{
+		close(journal->fd);
+		journal->fd = journal->new_fd;
+		journal->end = journal->new_end;
+		journal->live = journal->new_live;
+		journal->dead = 0;
+	}
+	else if (journal->new_fd >= 0)
+	{
+		close(journal->new_fd);
+		unlinkat(journal->dir_fd, JOURNAL_TMP, 0);
+	}
+	journal->new_fd = -1;
+	return ok;
+}
+
+void kp_journal_close(kp_journal_t *journal)
+{
+	if (!journal)
+	{
+		return;
+	}
+	if (journal->new_fd >= 0)
+	{
+		kp_journal_rewrite_end(journal, false);
+	}
+	if (journal->fd >= 0)
+	{
+		close(journal->fd);
+	}
+	if (journal->lock_fd >= 0)
+	{
+		close(journal->lock_fd);
+	}
+	if (journal->dir_fd >= 0)
+	{
+		close(journal->dir_fd);
+	}
+	free(journal->dir);
+	free(journal);
+}
