@@ -26,6 +26,8 @@
 #                            one connection "skip")
 #   EXTRA_CONNS_s=...        more connections (see connection())
 #   KP_PEER_s=...            the KP's --peer option
+#   CHARON_OPTIONS_s=...     more options in the charon section
+#   LOG_LEVEL_s=N            log level of every group of charon
 
 # a tag unique to this test process keeps concurrent runs apart
 NETNS_TAG=${NETNS_TAG:-$BASHPID}
@@ -153,6 +155,11 @@ kp_stop() {
 	stop_pid "kp-$1"
 }
 
+# kp_kill SIDE: kill -9, as a crash would
+kp_kill() {
+	kill_pid "kp-$1"
+}
+
 # --- charon -------------------------------------------------------------------
 
 # kp_profile NAME PORT [extra lines]: a kp profile section of side $s
@@ -178,6 +185,17 @@ kp_profile() {
 	EOF
 }
 
+# log levels of side $s's charon: LOG_LEVEL_s=N for every group, else the
+# plugin's groups (ike, cfg) at 2
+log_levels() {
+	local level; level=$(var LOG_LEVEL "$s" "")
+	if [ -n "$level" ]; then
+		echo "default = $level"
+	else
+		printf 'default = 1\n\t\t\t\tike = 2\n\t\t\t\tcfg = 2\n'
+	fi
+}
+
 charon_conf() {
 	local s=$1 plugin load skip=""
 	plugin=$(var PLUGIN "$s" yes)
@@ -196,13 +214,12 @@ $(var KP_PROFILES "$s" "$(kp_profile local $KP_PORT)")
 		load = $load
 		# each initiation through vici holds a thread until it completes
 		threads = 32
+		$(var CHARON_OPTIONS "$s" "")
 		filelog {
 			main {
 				path = $OUT/$s/charon.log
 				time_format = %T
-				default = 1
-				ike = 2
-				cfg = 2
+				$(log_levels)
 				flush_line = yes
 			}
 		}
@@ -348,6 +365,11 @@ charon_stop() {
 	stop_pid "charon-$1"
 }
 
+# charon_kill SIDE: kill -9, as a crash would
+charon_kill() {
+	kill_pid "charon-$1"
+}
+
 swanctl() {
 	local s=$1; shift
 	STRONGSWAN_CONF="$OUT/$s/strongswan.conf" "$SW_SWANCTL" "$@"
@@ -384,6 +406,15 @@ stop_pid() {
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done
+	kill -9 "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	unset "PIDS[$1]"
+}
+
+# kill_pid NAME: SIGKILL the process the test bed started
+kill_pid() {
+	local pid=${PIDS[$1]:-}
+	[ -n "$pid" ] || return 0
 	kill -9 "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
 	unset "PIDS[$1]"

@@ -399,3 +399,207 @@ scenario_many_handshakes() {
 	[ "$(log_count b "SKIP: wiped the state")" = 30 ] || fail "b did not wipe 30 states"
 	echo "30 handshakes (3 refused without KP), 27 keys, all state wiped"
 }
+
+# --- time budget ------------------------------------------------------------------
+
+# the initiator's KP answers key requests later than the budget: that IKE_SA
+# fails within the budget, while tunnels without PPK and with a static PPK
+# keep coming up: those the peer initiates at once, ours within the budget
+# (charon's IKE_SA reuse waits for IKE_SAs in use), or at once with
+# charon.reuse_ikesa = no
+scenario_kp_slower_than_budget() {
+	local p t ms reuse
+	for s in a b; do
+		eval "EXTRA_CONNS_$s=\"\$(PPK_ID_$s=none connection plain 5)
+\$(PPK_ID_$s=static-1 connection static 6)
+\$(PPK_ID_$s=none connection plain2 7)\""
+	done
+	CHARON_OPTIONS_a="reuse_ikesa = no"
+	netns_up
+	make_credentials
+	kp_start a --test-mode --test-faults "latency=6000,path=/key"
+	kp_start b
+	charons_up
+	t=$(now_ms)
+	initiate a skip & p=$!
+	wait_for "the key request" 5 grep -q "GET /key?" "$OUT/kp-a.log"
+	ms=$(now_ms)
+	initiate b plain || fail "the tunnel without PPK did not come up"
+	initiate b static || fail "the static-PPK tunnel did not come up"
+	initiate a plain2 || fail "our own tunnel without PPK did not come up"
+	ms=$(( $(now_ms) - ms ))
+	[ "$ms" -lt 1500 ] || fail "other tunnels took $ms ms while the KP hung"
+	! wait "$p" || fail "the dynamic-PPK IKE_SA came up despite the slow KP"
+	t=$(( $(now_ms) - t ))
+	[ "$t" -lt 4000 ] || fail "the failed IKE_SA took $t ms, beyond the retransmission"
+	expect_log a "SKIP: KP 'local' provided no PPK for peer system ID 'Bob': KP timeout"
+	expect_sa_without_ppk b plain
+	expect_ppk_sa b static
+	expect_sa_without_ppk a plain2
+	expect_no_log a "SKIP: got .* PPK"
+	echo "KP slower than the budget: failed after $t ms, 3 other tunnels up in $ms ms"
+}
+
+# --- faults -----------------------------------------------------------------------
+
+# the initiator's KP is killed while it is asked for a key: the IKE_SA fails
+# cleanly; once the KP is back the next one comes up
+scenario_kp_killed_during_handshake() {
+	local p
+	netns_up
+	make_credentials
+	kp_start a --test-mode --test-faults "latency=1500,path=/key,count=1"
+	kp_start b
+	charons_up
+	initiate & p=$!
+	wait_for "the key request" 5 grep -q "GET /key?" "$OUT/kp-a.log"
+	kp_kill a
+	! wait "$p" || fail "an IKE_SA came up without the key"
+	expect_log a "SKIP: KP 'local' provided no PPK for peer system ID 'Bob'"
+	expect_no_sa a
+	kp_start a
+	initiate || fail "no tunnel after the KP came back"
+	expect_ppk_sa a
+	expect_ppk_sa b
+	echo "KP killed during a handshake: clean failure, tunnel up once it is back"
+}
+
+# both KPs crash and restart between two IKE_SAs: the plugins reconnect
+scenario_kp_restart_between_handshakes() {
+	testbed_up psk
+	expect_dynamic_ppk_tunnel > /dev/null
+	swanctl a --terminate --ike skip > /dev/null 2>&1
+	kp_kill a
+	kp_kill b
+	kp_start a
+	kp_start b
+	initiate || fail "no tunnel after the KPs restarted"
+	[ "$(ppk_key_ids a | sort -u | wc -l)" = 2 ] || fail "expected a second key"
+	expect_ppk_sa a
+	expect_ppk_sa b
+	expect_ping
+	echo "KPs restarted between IKE_SAs: plugins reconnected, new key"
+}
+
+# the link between the KPs is cut: no key can be synchronized, so none is
+# handed out and IKE_AUTH fails; once the link is back tunnels come up again
+scenario_kp_link_cut() {
+	testbed_up psk
+	kp_link down
+	! initiate || fail "an IKE_SA came up while the KPs could not synchronize"
+	expect_log a "SKIP: KP 'local' provided no PPK for peer system ID 'Bob': KP internal error \(500\) .*synchronization failed"
+	expect_no_sa a
+	[ "$(kp_delivered a)" = 0 ] || fail "KP a handed out an unsynchronized key"
+	kp_link up
+	initiate || fail "no tunnel after the KP link came back"
+	expect_ppk_sa a
+	expect_ppk_sa b
+	echo "KP link cut: no key handed out, tunnel up once the link is back"
+}
+
+# the initiator's "KP" answers garbage (an HTML page): refused, no SA
+scenario_kp_answers_garbage() {
+	local ns=NS_a
+	testbed_up cert
+	kp_stop a
+	ip netns exec "${!ns}" openssl s_server -quiet -www \
+		-accept 127.0.0.1:$KP_PORT -cert "$OUT/cred/kp-a.pem" \
+		-key "$OUT/cred/kp-a.key" > "$OUT/garbage-kp.log" 2>&1 &
+	PIDS[garbage-kp]=$!
+	wait_for "the garbage server" 5 sh -c \
+		"ip netns exec '${!ns}' openssl s_client -connect 127.0.0.1:$KP_PORT </dev/null >/dev/null 2>&1"
+	! initiate || fail "an IKE_SA came up with a garbage answer"
+	expect_log a "SKIP: KP 'local' provided no PPK for peer system ID 'Bob': invalid KP response"
+	expect_no_sa a
+	expect_no_sa b
+	echo "KP answering garbage: refused with a clear error, no SA"
+}
+
+# the initiator's KP delivers a different key than its peer: authentication
+# fails on both sides, an IKE_SA never comes up with mismatched keys
+scenario_kp_wrong_key() {
+	netns_up
+	make_credentials
+	kp_start a --test-mode --test-faults "wrong-key,path=/key"
+	kp_start b
+	charons_up
+	! initiate || fail "an IKE_SA came up with mismatched keys"
+	[ -n "$(ppk_key_id a)" ] && [ "$(ppk_key_id a)" = "$(ppk_key_id b)" ] ||
+		fail "both sides should have fetched a key for the same keyId"
+	expect_log b "MAC mismatched|verification of AUTH payload .* failed|authentication .* failed"
+	expect_no_sa a
+	expect_no_sa b
+	echo "mismatched keys: authentication failed on both sides, no SA"
+}
+
+# the responder's charon crashes while it waits for its KP: the key is
+# never used twice, the next IKE_SA gets a new key
+scenario_charon_restart_keys_outstanding() {
+	local p first
+	netns_up
+	make_credentials
+	kp_start a
+	kp_start b --test-mode --test-faults "latency=1500,path=/key/,count=1"
+	charons_up
+	initiate & p=$!
+	wait_for "b to receive the keyId" 5 log_has b "received keyId"
+	first=$(sed -n 's/.*received keyId \([0-9a-f]*\) .*/\1/p' "$OUT/b/charon.log")
+	charon_kill b
+	charon_start b
+	wait_for "b's plugin back" 10 sh -c \
+		"[ \$(grep -c \"SKIP KP 'local' at\" '$OUT/b/charon.log') -ge 2 ]"
+	swanctl a --terminate --ike skip --force > /dev/null 2>&1
+	wait "$p" 2>/dev/null || true
+	initiate || fail "no tunnel after the responder restarted"
+	[ "$(ppk_key_id a)" != "$first" ] || fail "the outstanding key was used again"
+	[ "$(ppk_key_id a)" = "$(ppk_key_id b)" ] || fail "the gateways used different keys"
+	expect_ppk_sa a
+	expect_ppk_sa b
+	echo "responder crashed with a key outstanding: next IKE_SA with a new key"
+}
+
+# --- secrets ----------------------------------------------------------------------
+
+# every log line of both charons (all groups at level 3, above the plugin's
+# highest), both KPs (debug) and every command's output: no PPK, no PSK of
+# a gateway or of the KPs, no IKE PSK, no static PPK
+scenario_no_secrets_in_logs() {
+	local secrets file secret hex found=0
+	LOG_LEVEL_a=3
+	LOG_LEVEL_b=3
+	netns_up
+	make_credentials
+	kp_start a -v --test-mode --test-key-log "$OUT/keys-a.testlog"
+	kp_start b -v --test-mode --test-key-log "$OUT/keys-b.testlog"
+	charons_up
+	expect_dynamic_ppk_tunnel > /dev/null
+	swanctl a --rekey --ike skip --reauth > /dev/null 2>&1
+	wait_for "second key" 10 sh -c "[ \$(wc -l < '$OUT/keys-b.testlog') -ge 2 ]"
+	list_sas a > /dev/null
+	kp_stop a
+	! initiate a skip || fail "tunnel without KP"
+	[ "$(wc -l < "$OUT/keys-a.testlog")" -ge 2 ] || fail "too few keys to look for"
+
+	secrets=$(cut -d' ' -f2 "$OUT"/keys-*.testlog | sort -u
+		cat "$OUT"/cred/*.psk
+		echo "${STATIC_PPK#0x}"
+		printf 'classic-psk-not-quantum-safe' | od -An -tx1 | tr -d ' \n'; echo)
+	for secret in $secrets; do
+		# as hex, either case, and as strongSwan's hex dumps print bytes
+		for hex in "$secret" "${secret^^}" \
+			"$(echo "${secret:0:16}" | sed 's/../& /g; s/ $//')" \
+			"$(echo "${secret^^}" | cut -c1-16 | sed 's/../& /g; s/ $//')"; do
+			file=$(grep -rlF --exclude-dir=cred --exclude='*.testlog' \
+				--exclude=swanctl.conf --exclude=strongswan.conf \
+				-e "$hex" "$OUT" | head -n 1 || true)
+			if [ -n "$file" ]; then
+				echo "secret ${secret:0:8}... found in $file" >&2
+				found=1
+			fi
+		done
+	done
+	grep -rqF --exclude-dir=cred --exclude=swanctl.conf --exclude='*.testlog' \
+		-e "classic-psk-not-quantum-safe" "$OUT" && found=1
+	[ "$found" = 0 ] || fail "secrets in logs or outputs"
+	echo "$(echo "$secrets" | wc -l) secrets, none in any log or output"
+}
