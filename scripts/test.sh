@@ -3,9 +3,16 @@
 #
 # Runs every test: sets up both strongSwan targets (Debian 12's packaged
 # charon and sid's upstream release) from Debian's archive, builds the plugin
-# for each, runs the unit tests, then the network-namespace end-to-end
-# scenarios against each target. Installs what it needs. Run as root on
-# Debian 12. Exit status 0 only if everything passed.
+# for each, then runs
+#   - the unit tests (libskip, the notify data, the client against reference
+#     and hostile KPs) and the reference KP's conformance tests,
+#   - the same with everything built with ASan and UBSan,
+#   - each libFuzzer target for a while (SKIP_FUZZ_SECONDS, default 10),
+#   - the network-namespace scenarios against each target,
+#   - those scenarios again with the plugin and KPs built with ASan and UBSan,
+#   - many handshakes with both charons under valgrind memcheck.
+# Installs what it needs. Run as root on Debian 12. Exit status 0 only if
+# everything passed.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 need_root
@@ -27,6 +34,12 @@ step() {
 	fi
 }
 
+# check summaries of the unit test programs of a build directory
+summaries() {
+	grep -hE "^[0-9]+%: Checks" "$1"/testing/unit/skip_unit_tests.log \
+		"$1"/testing/kp/tests/kp_tests.log 2>/dev/null >&2 || true
+}
+
 # shellcheck disable=SC2086
 step "install test dependencies" apt_install $SKIP_BUILD_DEPS $SKIP_TEST_DEPS
 for target in "${targets[@]}"; do
@@ -35,16 +48,26 @@ done
 
 # unit tests do not depend on the strongSwan target: run them in one build
 unit_dir=$SKIP_TOP/build/${targets[0]}
-step "unit tests" make -C "$unit_dir" -s check
-if [ -f "$unit_dir/testing/unit/skip_unit_tests.log" ]; then
-	grep -E "^[0-9]+%: Checks" "$unit_dir/testing/unit/skip_unit_tests.log" >&2 || true
-fi
+step "unit and KP conformance tests" make -C "$unit_dir" -s check
+summaries "$unit_dir"
+step "build with ASan+UBSan" env SKIP_SANITIZE=1 "$SKIP_TOP/scripts/build.sh" "${targets[0]}"
+step "unit and KP conformance tests with ASan+UBSan" \
+	make -C "$unit_dir-asan" -s check
+summaries "$unit_dir-asan"
 
 step "fuzz targets (${SKIP_FUZZ_SECONDS:-10} s each)" \
 	"$SKIP_TOP/testing/fuzz/run.sh" "${SKIP_FUZZ_SECONDS:-10}"
 
 for target in "${targets[@]}"; do
 	step "end-to-end scenarios on $target" "$SKIP_TOP/testing/netns/run.sh" "$target"
+done
+for target in "${targets[@]}"; do
+	step "end-to-end scenarios on $target with ASan+UBSan" \
+		"$SKIP_TOP/testing/netns/run-sanitized.sh" "$target"
+done
+for target in "${targets[@]}"; do
+	step "many handshakes on $target under valgrind" \
+		env SKIP_VALGRIND=1 "$SKIP_TOP/testing/netns/run.sh" "$target" many_handshakes
 done
 
 log "total $(( ($(now_ms) - start) / 1000 )) s"

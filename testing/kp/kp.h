@@ -48,6 +48,8 @@ typedef struct {
 	kp_pools_t *pools;
 	/** injected faults (test mode only) */
 	kp_faults_t faults;
+	/** requests held back by an injected latency (kp_api.c) */
+	void *delayed;
 } kp_t;
 
 #endif /* KP_H_ */

@@ -494,13 +494,18 @@ static void set_faults(kp_t *kp, struct evhttp_request *req,
  * A request that passed routing and authentication, with the faults that
  * apply to it.
  */
-typedef struct {
+typedef struct request_t request_t;
+
+struct request_t {
 	kp_t *kp;
 	struct evhttp_request *req;
 	char client[CLIENT_MAX];
 	kp_faults_t faults;
+	/** held back by an injected latency: the timer and the list of those
+	 *  requests in kp->delayed */
 	struct event *timer;
-} request_t;
+	request_t *prev, *next;
+};
 
 static void dispatch(request_t *r)
 {
@@ -545,13 +550,30 @@ static void dispatch(request_t *r)
 	}
 }
 
+static void forget_delayed(request_t *r)
+{
+	if (r->prev)
+	{
+		r->prev->next = r->next;
+	}
+	else
+	{
+		r->kp->delayed = r->next;
+	}
+	if (r->next)
+	{
+		r->next->prev = r->prev;
+	}
+	event_free(r->timer);
+	free(r);
+}
+
 static void delayed(evutil_socket_t unused, short what, void *arg)
 {
 	request_t *r = arg;
 
 	dispatch(r);
-	event_free(r->timer);
-	free(r);
+	forget_delayed(r);
 }
 
 static bool is_skip_path(const char *path)
@@ -627,6 +649,13 @@ static void api_request(struct evhttp_request *req, void *arg)
 		kp_http_send_error(req, 500, "out of memory");
 		return;
 	}
+	later->prev = NULL;
+	later->next = kp->delayed;
+	if (later->next)
+	{
+		later->next->prev = later;
+	}
+	kp->delayed = later;
 	tv.tv_sec = r.faults.latency_ms / 1000;
 	tv.tv_usec = (r.faults.latency_ms % 1000) * 1000;
 	evtimer_add(later->timer, &tv);
@@ -717,6 +746,11 @@ bool kp_api_init(kp_t *kp)
 
 void kp_api_deinit(kp_t *kp)
 {
+	/* requests still held back when the KP stops are not answered */
+	while (kp->delayed)
+	{
+		forget_delayed(kp->delayed);
+	}
 	kp_http_server_destroy(kp->api_http);
 	kp->api_http = NULL;
 	if (kp->api_ctx)

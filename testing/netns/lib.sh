@@ -328,7 +328,8 @@ charon_command() {
 	if [ "${SKIP_SANITIZE:-0}" = 1 ]; then
 		echo "env LD_PRELOAD=$(gcc -print-file-name=libasan.so) \
 			ASAN_OPTIONS=$(sanitizer_options "$OUT/$s/sanitizer") \
-			UBSAN_OPTIONS=$(sanitizer_options "$OUT/$s/sanitizer") $SW_CHARON"
+			UBSAN_OPTIONS=$(sanitizer_options "$OUT/$s/sanitizer") \
+			LSAN_OPTIONS=suppressions=$here_netns/lsan.supp $SW_CHARON"
 	elif [ "${SKIP_VALGRIND:-0}" = 1 ]; then
 		echo "valgrind --tool=memcheck --leak-check=full \
 			--errors-for-leak-kinds=definite --show-leak-kinds=definite \

@@ -194,6 +194,7 @@ START_TEST(test_slow_client)
 	ck_assert_uint_lt(sent, strlen(request));
 	ck_assert_int_le(test_now_ms() - start, 2500);
 	SSL_free(ssl);
+	SSL_CTX_free(ctx);
 	close(fd);
 
 	/* a fast request first, then a slow one */
