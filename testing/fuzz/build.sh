@@ -14,11 +14,12 @@ out=${1:-$SKIP_TOP/build/fuzz}
 mkdir -p "$out/obj"
 
 sanitize="-fsanitize=address,undefined -fno-sanitize-recover=all"
+pkgs="libcurl json-c libssl libcrypto libevent libevent_openssl"
 cflags="-g -O1 -fno-omit-frame-pointer $sanitize -D_GNU_SOURCE \
 	-DPACKAGE_VERSION=\"fuzz\" -DHAVE_JSON_TOKENER_PB=1 \
-	-I$SKIP_TOP/src/libskip -I$SKIP_TOP/src/plugin \
-	$(pkg-config --cflags libcurl json-c libssl libcrypto)"
-libs="$(pkg-config --libs libcurl json-c libssl libcrypto) -lpthread"
+	-I$SKIP_TOP/src/libskip -I$SKIP_TOP/src/plugin -I$SKIP_TOP/testing/kp \
+	$(pkg-config --cflags $pkgs)"
+libs="$(pkg-config --libs $pkgs) -lpthread"
 
 # the code under test, instrumented for coverage but without libFuzzer's main
 objs=()
@@ -28,9 +29,21 @@ for src in "$SKIP_TOP"/src/libskip/*.c "$SKIP_TOP/src/plugin/skip_wire.c"; do
 	clang $cflags -fsanitize=fuzzer-no-link -c "$src" -o "$obj"
 	objs+=("$obj")
 done
+# the reference KP, for its targets (fuzz_kp_request, fuzz_kp_config)
+kp_objs=()
+for src in "$SKIP_TOP"/testing/kp/kp_*.c; do
+	case "$src" in */kp_main.c|*/kp_bench.c) continue ;; esac
+	obj=$out/obj/$(basename "${src%.c}").o
+	# shellcheck disable=SC2086
+	clang $cflags -fsanitize=fuzzer-no-link -c "$src" -o "$obj"
+	kp_objs+=("$obj")
+done
 for src in "$here"/fuzz_*.c; do
 	name=$(basename "${src%.c}")
+	extra=()
+	case "$name" in fuzz_kp_request|fuzz_kp_config) extra=("${kp_objs[@]}") ;; esac
 	# shellcheck disable=SC2086
-	clang $cflags -fsanitize=fuzzer "$src" "${objs[@]}" -o "$out/$name" $libs
+	clang $cflags -fsanitize=fuzzer "$src" "${extra[@]}" "${objs[@]}" \
+		-o "$out/$name" $libs
 done
 echo "fuzz targets in $out: $(cd "$out" && ls fuzz_* | tr '\n' ' ')"

@@ -8,6 +8,7 @@
  */
 
 #include "kp_api.h"
+#include "kp_request.h"
 #include "kp_authz.h"
 #include "kp_http.h"
 #include "kp_log.h"
@@ -28,12 +29,6 @@
 
 /** keyIds are 128 bit, as the draft requires */
 #define KEY_ID_BYTES 16
-/** default key and entropy size (bits), as the draft requires */
-#define DEFAULT_BITS 256
-/** sizes a client may request (bits) */
-#define MIN_KEY_BITS 128
-#define MIN_ENTROPY_BITS 8
-#define MAX_BITS 4096
 /** largest request body (only the test control endpoint takes one) */
 #define API_BODY_MAX 1024
 /** path of the fault injection endpoint (test mode only) */
@@ -51,7 +46,7 @@ typedef struct {
 	char client[CLIENT_MAX];
 	char remote[SKIP_SYSTEM_ID_MAX + 1];
 	char key_id[2 * KEY_ID_BYTES + 1];
-	uint8_t key[MAX_BITS / 8];
+	uint8_t key[KP_MAX_BITS / 8];
 	size_t len;
 	bool wrong_key;
 } pending_key_t;
@@ -63,91 +58,14 @@ static void pending_destroy(pending_key_t *pending)
 }
 
 /**
- * Query parameters of a request, each allowed at most once.
- */
-typedef struct {
-	struct evkeyvalq params;
-	bool valid;
-} query_t;
-
-static void query_parse(struct evhttp_request *req, query_t *query,
-						const char *const allowed[])
-{
-	const char *raw = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
-	struct evkeyval *param, *other;
-	size_t i;
-
-	TAILQ_INIT(&query->params);
-	query->valid = !raw || evhttp_parse_query_str(raw, &query->params) == 0;
-	TAILQ_FOREACH(param, &query->params, next)
-	{
-		bool known = false;
-
-		for (i = 0; allowed[i]; i++)
-		{
-			known = known || strcmp(param->key, allowed[i]) == 0;
-		}
-		for (other = TAILQ_NEXT(param, next); other;
-			 other = TAILQ_NEXT(other, next))
-		{
-			known = known && strcmp(param->key, other->key) != 0;
-		}
-		query->valid = query->valid && known;
-	}
-}
-
-/**
- * Parse an optional size in bits: decimal digits only, a multiple of 8
- * in [min, MAX_BITS]. Anything else is a size we cannot serve.
- */
-static bool parse_bits(const char *value, unsigned min, unsigned *bits)
-{
-	unsigned parsed = 0;
-	size_t i;
-
-	if (!value)
-	{
-		*bits = DEFAULT_BITS;
-		return true;
-	}
-	for (i = 0; value[i]; i++)
-	{
-		if (!isdigit((unsigned char)value[i]) || i >= 5)
-		{
-			return false;
-		}
-		parsed = parsed * 10 + (unsigned)(value[i] - '0');
-	}
-	if (!i || parsed < min || parsed > MAX_BITS || parsed % 8)
-	{
-		return false;
-	}
-	*bits = parsed;
-	return true;
-}
-
-/**
- * The remote system of a key request: a system a peer entry covers, and
- * one the client may share keys with. Answers 400 if not.
+ * The peer entry covering the remote system of a key request, if the client
+ * may share keys with it. Answers 400 if not.
  */
 static kp_peer_t *find_remote(kp_t *kp, struct evhttp_request *req,
-							  query_t *query, const char *client,
-							  const char **remote_out)
+							  const char *remote, const char *client)
 {
-	const char *remote;
 	kp_peer_t *peer;
 
-	remote = evhttp_find_header(&query->params, "remoteSystemID");
-	if (!remote)
-	{
-		kp_http_send_error(req, 400, "remoteSystemID missing");
-		return NULL;
-	}
-	if (!skip_system_id_valid(remote, strlen(remote)))
-	{
-		kp_http_send_error(req, 400, "invalid remoteSystemID");
-		return NULL;
-	}
 	peer = kp_config_find_peer(kp->config, remote);
 	if (peer && peer->glob && strpbrk(remote, "*?[]\\"))
 	{	/* a glob entry covers concrete system IDs only */
@@ -162,27 +80,15 @@ static kp_peer_t *find_remote(kp_t *kp, struct evhttp_request *req,
 	if (!peer)
 	{
 		kp_http_send_error(req, 400, "unknown remote system '%s'", remote);
-		return NULL;
 	}
-	*remote_out = remote;
 	return peer;
 }
 
 static void get_capabilities(kp_t *kp, struct evhttp_request *req,
 							 const char *client)
 {
-	static const char *const allowed[] = { NULL };
 	json_object *obj;
-	query_t query;
 
-	query_parse(req, &query, allowed);
-	if (!query.valid)
-	{
-		kp_http_send_error(req, 400, "invalid query");
-		evhttp_clear_headers(&query.params);
-		return;
-	}
-	evhttp_clear_headers(&query.params);
 	/* exactly the fields of the draft's Figure 3, in its order */
 	obj = json_object_new_object();
 	json_object_object_add(obj, "entropy", json_object_new_boolean(1));
@@ -283,39 +189,25 @@ static void key_synced(void *ctx, bool ok, const char *reason, unsigned ttl)
  * the remote system's KP, then deliver it (and forget it).
  */
 static void get_new_key(kp_t *kp, struct evhttp_request *req,
-						const char *client, const kp_faults_t *faults)
+						const char *client, const kp_faults_t *faults,
+						const kp_req_t *r)
 {
-	static const char *const allowed[] = { "remoteSystemID", "size", NULL };
 	uint8_t key_id[KEY_ID_BYTES], pool_key[KP_POOL_KEY_BYTES];
 	char pool_id[KP_POOL_KEY_ID_HEX + 1];
+	const char *remote = r->remote;
 	pending_key_t *pending;
-	const char *remote;
-	query_t query;
+	unsigned bits = r->bits;
 	kp_peer_t *peer;
-	unsigned bits;
 
-	query_parse(req, &query, allowed);
-	if (!query.valid)
-	{
-		kp_http_send_error(req, 400, "invalid query");
-		goto out;
-	}
-	peer = find_remote(kp, req, &query, client, &remote);
+	peer = find_remote(kp, req, remote, client);
 	if (!peer)
 	{
-		goto out;
-	}
-	if (!parse_bits(evhttp_find_header(&query.params, "size"), MIN_KEY_BITS,
-					&bits))
-	{
-		kp_http_send_error(req, 400, "size must be a multiple of 8 from %d "
-						   "to %d", MIN_KEY_BITS, MAX_BITS);
-		goto out;
+		return;
 	}
 	if (faults->empty)
 	{
 		kp_http_send_error(req, 503, "no key available");
-		goto out;
+		return;
 	}
 	if (bits == KP_POOL_KEY_BYTES * 8 &&
 		kp_pool_take(kp, peer, pool_id, pool_key))
@@ -329,13 +221,13 @@ static void get_new_key(kp_t *kp, struct evhttp_request *req,
 		kp_log(KP_LOG_INFO, "delivered new key %s (%zu bit) shared with '%s' "
 			   "to %s (pre-synchronized)%s", pool_id, sizeof(pool_key) * 8,
 			   remote, client, faults->wrong_key ? " (corrupted: test)" : "");
-		goto out;
+		return;
 	}
 	pending = calloc(1, sizeof(*pending));
 	if (!pending)
 	{
 		kp_http_send_error(req, 500, "out of memory");
-		goto out;
+		return;
 	}
 	pending->len = bits / 8;
 	if (RAND_bytes(key_id, sizeof(key_id)) != 1 ||
@@ -343,7 +235,7 @@ static void get_new_key(kp_t *kp, struct evhttp_request *req,
 	{
 		pending_destroy(pending);
 		kp_http_send_error(req, 500, "random number generator failed");
-		goto out;
+		return;
 	}
 	skip_hex_encode(key_id, sizeof(key_id), pending->key_id);
 	pending->kp = kp;
@@ -355,33 +247,20 @@ static void get_new_key(kp_t *kp, struct evhttp_request *req,
 								  connection_closed, pending);
 	kp_sync_push(kp, peer, remote, pending->key_id, pending->key,
 				 pending->len, key_synced, pending);
-out:
-	evhttp_clear_headers(&query.params);
 }
 
 /**
  * GET /key/{keyId}?remoteSystemID=...: hand out a key a peer KP made.
  */
 static void get_key_by_id(kp_t *kp, struct evhttp_request *req,
-						  const char *key_id, const char *client,
-						  const kp_faults_t *faults)
+						  const char *client, const kp_faults_t *faults,
+						  const kp_req_t *r)
 {
-	static const char *const allowed[] = { "remoteSystemID", NULL };
 	uint8_t key[SKIP_KEY_MAX_BYTES];
-	const char *remote;
-	query_t query;
+	const char *key_id = r->key_id, *remote = r->remote;
 	size_t len;
 
-	query_parse(req, &query, allowed);
-	if (!key_id || !skip_key_id_valid(key_id, strlen(key_id)))
-	{
-		kp_http_send_error(req, 400, "malformed keyId");
-	}
-	else if (!query.valid)
-	{
-		kp_http_send_error(req, 400, "invalid query");
-	}
-	else if (find_remote(kp, req, &query, client, &remote))
+	if (find_remote(kp, req, remote, client))
 	{
 		switch (faults->empty ? KP_STORE_NOT_FOUND
 				: kp_store_take(kp->store, remote, key_id, key, &len))
@@ -410,32 +289,21 @@ static void get_key_by_id(kp_t *kp, struct evhttp_request *req,
 				break;
 		}
 	}
-	evhttp_clear_headers(&query.params);
 }
 
 /**
  * GET /entropy[?minentropy=...]
  */
 static void get_entropy(kp_t *kp, struct evhttp_request *req,
-						const kp_faults_t *faults)
+						const kp_faults_t *faults, const kp_req_t *r)
 {
-	static const char *const allowed[] = { "minentropy", NULL };
-	uint8_t random[MAX_BITS / 8];
-	char hex[MAX_BITS / 4 + 1];
+	uint8_t random[KP_MAX_BITS / 8];
+	char hex[KP_MAX_BITS / 4 + 1];
+	unsigned bits = r->bits;
 	json_object *obj;
-	query_t query;
-	unsigned bits;
 	size_t i;
 
-	query_parse(req, &query, allowed);
-	if (!query.valid ||
-		!parse_bits(evhttp_find_header(&query.params, "minentropy"),
-					MIN_ENTROPY_BITS, &bits))
-	{
-		kp_http_send_error(req, 400, "minentropy must be a multiple of 8 from "
-						   "%d to %d", MIN_ENTROPY_BITS, MAX_BITS);
-	}
-	else if (faults->empty || RAND_priv_bytes(random, (int)(bits / 8)) != 1)
+	if (faults->empty || RAND_priv_bytes(random, (int)(bits / 8)) != 1)
 	{
 		kp_http_send_error(req, 503, "no entropy available");
 	}
@@ -453,7 +321,6 @@ static void get_entropy(kp_t *kp, struct evhttp_request *req,
 		skip_memwipe(random, sizeof(random));
 		skip_memwipe(hex, sizeof(hex));
 	}
-	evhttp_clear_headers(&query.params);
 }
 
 /**
@@ -510,43 +377,44 @@ struct request_t {
 static void dispatch(request_t *r)
 {
 	struct evhttp_request *req = r->req;
-	const char *path;
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	kp_req_t parsed;
 
-	path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
 	if (r->faults.drop)
 	{
 		kp_log(KP_LOG_INFO, "test: dropping the connection of %s", r->client);
 		kp_http_drop(req);
+		return;
 	}
-	else if (r->faults.status)
+	if (r->faults.status)
 	{
 		kp_http_send_error(req, r->faults.status, "injected fault");
+		return;
 	}
-	else if (strcmp(path, "/capabilities") == 0)
+	kp_request_parse(evhttp_uri_get_path(uri), evhttp_uri_get_query(uri),
+					 &parsed);
+	if (parsed.error)
 	{
-		get_capabilities(r->kp, req, r->client);
+		kp_http_send_error(req, 400, "%s", parsed.error);
+		return;
 	}
-	else if (strcmp(path, "/key") == 0)
+	switch (parsed.route)
 	{
-		get_new_key(r->kp, req, r->client, &r->faults);
-	}
-	else if (strcmp(path, "/entropy") == 0)
-	{
-		get_entropy(r->kp, req, &r->faults);
-	}
-	else
-	{	/* the segment as it was percent-encoded; a decoded NUL or '/'
-		 * makes it a malformed keyId */
-		size_t len;
-		char *key_id = evhttp_uridecode(path + 5, 0, &len);
-
-		if (key_id && strlen(key_id) != len)
-		{
-			free(key_id);
-			key_id = NULL;
-		}
-		get_key_by_id(r->kp, req, key_id, r->client, &r->faults);
-		free(key_id);
+		case KP_REQ_CAPABILITIES:
+			get_capabilities(r->kp, req, r->client);
+			break;
+		case KP_REQ_KEY:
+			get_new_key(r->kp, req, r->client, &r->faults, &parsed);
+			break;
+		case KP_REQ_KEY_BY_ID:
+			get_key_by_id(r->kp, req, r->client, &r->faults, &parsed);
+			break;
+		case KP_REQ_ENTROPY:
+			get_entropy(r->kp, req, &r->faults, &parsed);
+			break;
+		case KP_REQ_UNKNOWN:
+			kp_http_send_error(req, 404, "unknown path");
+			break;
 	}
 }
 
@@ -576,12 +444,6 @@ static void delayed(evutil_socket_t unused, short what, void *arg)
 	forget_delayed(r);
 }
 
-static bool is_skip_path(const char *path)
-{
-	return strcmp(path, "/capabilities") == 0 || strcmp(path, "/key") == 0 ||
-		   strncmp(path, "/key/", 5) == 0 || strcmp(path, "/entropy") == 0;
-}
-
 /**
  * Every request of the SKIP API: route, check method and client.
  */
@@ -599,7 +461,7 @@ static void api_request(struct evhttp_request *req, void *arg)
 		path = "";
 	}
 	test = kp->config->test_mode && strcmp(path, TEST_FAULTS_PATH) == 0;
-	if (!test && !is_skip_path(path))
+	if (!test && kp_request_route(path) == KP_REQ_UNKNOWN)
 	{
 		kp_http_send_error(req, 404, "unknown path");
 		return;
