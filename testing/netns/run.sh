@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # usage: testing/netns/run.sh TARGET [SCENARIO...]
+#        testing/netns/run.sh --list
 #
 # Runs the end-to-end scenarios (all of scenarios.sh by default) against one
 # strongSwan target (debian12 or sid) whose plugin and KP were built into
@@ -8,6 +9,15 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../scripts/common.sh"
+
+if [ "${1:-}" = --list ]; then
+	# each scenario with the comment above its function
+	awk '/^# / { text = text substr($0, 3) " "; next }
+		/^scenario_[a-z0-9_]*\(\)/ { sub(/\(\).*/, ""); sub(/^scenario_/, "");
+			printf "%-34s %s\n", $0, text }
+		{ text = "" }' "$here/scenarios.sh"
+	exit 0
+fi
 need_root
 
 target=${1:?usage: run.sh TARGET [SCENARIO...]}; shift
