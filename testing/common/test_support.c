@@ -68,6 +68,25 @@ unsigned test_free_port(void)
 	return ntohs(addr.sin_port);
 }
 
+bool test_port_accepts(unsigned port)
+{
+	struct sockaddr_in addr = {
+		.sin_family = AF_INET,
+		.sin_port = htons(port),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	bool ok;
+	int fd;
+
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	ok = fd >= 0 && connect(fd, (struct sockaddr*)&addr, sizeof(addr)) == 0;
+	if (fd >= 0)
+	{
+		close(fd);
+	}
+	return ok;
+}
+
 long long test_now_ms(void)
 {
 	struct timespec ts;

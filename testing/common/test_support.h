@@ -33,6 +33,11 @@ bool test_make_credentials(const char *dir);
 unsigned test_free_port(void);
 
 /**
+ * Whether something accepts TCP connections on 127.0.0.1:port.
+ */
+bool test_port_accepts(unsigned port);
+
+/**
  * Monotonic time in ms.
  */
 long long test_now_ms(void);

@@ -188,14 +188,17 @@ static bool decode(const uint8_t *body, size_t len, kp_journal_record_t *rec,
 		   skip_key_id_valid(rec->key_id, klen);
 }
 
-static bool full_pwrite(int fd, const void *buf, size_t len, off_t offset)
+/**
+ * pwrite(2) or pread(2) all of len, retrying short transfers.
+ */
+static bool full_io(int fd, void *buf, size_t len, off_t offset, bool write)
 {
-	const uint8_t *p = buf;
+	uint8_t *p = buf;
 	ssize_t n;
 
 	while (len)
 	{
-		n = pwrite(fd, p, len, offset);
+		n = write ? pwrite(fd, p, len, offset) : pread(fd, p, len, offset);
 		if (n < 0 && errno == EINTR)
 		{
 			continue;
@@ -211,27 +214,14 @@ static bool full_pwrite(int fd, const void *buf, size_t len, off_t offset)
 	return true;
 }
 
+static bool full_pwrite(int fd, const void *buf, size_t len, off_t offset)
+{
+	return full_io(fd, (void*)buf, len, offset, true);
+}
+
 static bool full_pread(int fd, void *buf, size_t len, off_t offset)
 {
-	uint8_t *p = buf;
-	ssize_t n;
-
-	while (len)
-	{
-		n = pread(fd, p, len, offset);
-		if (n < 0 && errno == EINTR)
-		{
-			continue;
-		}
-		if (n <= 0)
-		{
-			return false;
-		}
-		p += n;
-		len -= n;
-		offset += n;
-	}
-	return true;
+	return full_io(fd, buf, len, offset, false);
 }
 
 /**

@@ -64,21 +64,6 @@ void kp_fixture_setup(kp_fixture_t *fx)
 	}
 }
 
-static bool accepts(unsigned port)
-{
-	struct sockaddr_in addr = {
-		.sin_family = AF_INET,
-		.sin_port = htons(port),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	};
-	int fd, ok;
-
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	ok = connect(fd, (struct sockaddr*)&addr, sizeof(addr)) == 0;
-	close(fd);
-	return ok;
-}
-
 void kp_fixture_start(kp_fixture_t *fx, kp_side_t side, ...)
 {
 	const char *kp = getenv("SKIP_KP") ?: "testing/kp/skip-kp";
@@ -137,13 +122,13 @@ void kp_fixture_start(kp_fixture_t *fx, kp_side_t side, ...)
 		_exit(127);
 	}
 	fx->pid[side] = pid;
-	for (i = 0; i < 250 && !accepts(fx->port[side]); i++)
+	for (i = 0; i < 250 && !test_port_accepts(fx->port[side]); i++)
 	{
 		ck_assert_msg(waitpid(pid, NULL, WNOHANG) == 0,
 					  "%s exited, see %s", kp, log);
 		test_sleep_ms(20);
 	}
-	ck_assert_msg(accepts(fx->port[side]), "KP %s does not listen", names[side]);
+	ck_assert_msg(test_port_accepts(fx->port[side]), "KP %s does not listen", names[side]);
 }
 
 void kp_fixture_stop(kp_fixture_t *fx, kp_side_t side)

@@ -174,21 +174,6 @@ void kpt_pair_init_peers(kpt_kp_t kps[2], const char *alice_peer,
 	}
 }
 
-static bool accepts(unsigned port)
-{
-	struct sockaddr_in addr = {
-		.sin_family = AF_INET,
-		.sin_port = htons(port),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	};
-	int fd, ok;
-
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	ok = connect(fd, (struct sockaddr*)&addr, sizeof(addr)) == 0;
-	close(fd);
-	return ok;
-}
-
 static pid_t spawn(kpt_kp_t *kp)
 {
 	pid_t parent = getpid(), pid;
@@ -219,13 +204,13 @@ void kpt_kp_start(kpt_kp_t *kp)
 
 	ck_assert_int_eq(kp->pid, 0);
 	kp->pid = spawn(kp);
-	for (i = 0; i < 500 && !accepts(kp->port); i++)
+	for (i = 0; i < 500 && !test_port_accepts(kp->port); i++)
 	{
 		ck_assert_msg(waitpid(kp->pid, NULL, WNOHANG) == 0,
 					  "KP %s exited, see %s", kp->name, kp->log);
 		test_sleep_ms(10);
 	}
-	ck_assert_msg(accepts(kp->port), "KP %s does not listen", kp->name);
+	ck_assert_msg(test_port_accepts(kp->port), "KP %s does not listen", kp->name);
 }
 
 int kpt_kp_run(kpt_kp_t *kp)
