@@ -22,6 +22,7 @@
 #   KP_PROFILES_s=...        the kp { } section (default: profile "local")
 #   PPK_ID_s=%any|ID         the connection's ppk_id (ID: a static PPK)
 #   PPK_REQUIRED_s=yes|no    the connection's ppk_required
+#   UNIQUE_s=no|never|...    the connections' uniqueness policy (default no)
 #   CONNS_s=N                number of connections skip1..skipN (default:
 #                            one connection "skip")
 #   EXTRA_CONNS_s=...        more connections (see connection())
@@ -259,6 +260,7 @@ connection() {
 			remote_addrs = ${!oaddr}
 			# libipsec only handles UDP-encapsulated ESP
 			encap = yes
+			unique = $(var UNIQUE "$s" no)
 			proposals = aes256-sha384-x25519
 			local {
 				auth = psk
@@ -494,6 +496,14 @@ initiate() {
 		> "$OUT/initiate-$s-$conn.out" 2>&1
 }
 
+# has TEXT REGEX: TEXT has a line matching REGEX. Not "echo | grep -q":
+# bash's echo writes line by line, and with pipefail the pipeline fails
+# when grep -q exits on a match before echo is done (SIGPIPE), which a
+# loaded machine makes likely.
+has() {
+	grep -Eq -- "$2" <<< "$1"
+}
+
 # list_sas SIDE [CONNECTION]: swanctl --list-sas, also kept in OUT
 list_sas() {
 	local s=$1 conn=${2:-}
@@ -505,22 +515,22 @@ list_sas() {
 expect_ppk_sa() {
 	local sas
 	sas=$(list_sas "$1" "${2:-skip}")
-	echo "$sas" | grep -q "ESTABLISHED" || fail "no established IKE_SA on $1"
-	echo "$sas" | grep -Eq "/PPK$" || fail "IKE_SA on $1 does not use a PPK"
-	echo "$sas" | grep -q "INSTALLED" || fail "no installed CHILD_SA on $1"
+	has "$sas" "ESTABLISHED" || fail "no established IKE_SA on $1"
+	has "$sas" "/PPK$" || fail "IKE_SA on $1 does not use a PPK"
+	has "$sas" "INSTALLED" || fail "no installed CHILD_SA on $1"
 }
 
 # expect_sa_without_ppk SIDE [CONNECTION]: established, but without PPK
 expect_sa_without_ppk() {
 	local sas
 	sas=$(list_sas "$1" "${2:-skip}")
-	echo "$sas" | grep -q "ESTABLISHED" || fail "no established IKE_SA on $1"
-	! echo "$sas" | grep -Eq "/PPK$" || fail "IKE_SA on $1 unexpectedly uses a PPK"
-	echo "$sas" | grep -q "INSTALLED" || fail "no installed CHILD_SA on $1"
+	has "$sas" "ESTABLISHED" || fail "no established IKE_SA on $1"
+	! has "$sas" "/PPK$" || fail "IKE_SA on $1 unexpectedly uses a PPK"
+	has "$sas" "INSTALLED" || fail "no installed CHILD_SA on $1"
 }
 
 expect_no_sa() {
-	! list_sas "$1" | grep -Eq "ESTABLISHED|INSTALLED" ||
+	! has "$(list_sas "$1")" "ESTABLISHED|INSTALLED" ||
 		fail "charon $1 has an established SA"
 }
 

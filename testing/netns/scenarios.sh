@@ -289,6 +289,16 @@ scenario_twenty_tunnels() {
 # that comes up uses a PPK, keyIds match
 scenario_simultaneous_initiation() {
 	local pa pb
+	# charon's own rules would otherwise decide, by timing, whether there
+	# are two IKE_SAs: with IKE_SA reuse a gateway whose initiation comes
+	# after the peer's IKE_SA is up asks it for a CHILD_SA (refused by 6.x
+	# as a duplicate), and with a uniqueness policy each IKE_AUTH may carry
+	# INITIAL_CONTACT, which destroys the receiver's own fresh IKE_SA.
+	# Keep both IKE_SAs to check that each has its own PPK.
+	CHARON_OPTIONS_a="reuse_ikesa = no"
+	CHARON_OPTIONS_b="reuse_ikesa = no"
+	UNIQUE_a=never
+	UNIQUE_b=never
 	testbed_up psk
 	initiate a & pa=$!
 	initiate b & pb=$!
