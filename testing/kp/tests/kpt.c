@@ -560,6 +560,19 @@ void kpt_assert_error(kpt_resp_t *resp, long code, const char *needle)
 				  needle, message);
 }
 
+void kpt_expect_error(kpt_client_t *client, long code, const char *needle,
+					  const char *fmt, ...)
+{
+	kpt_resp_t resp;
+	va_list args;
+
+	va_start(args, fmt);
+	vrequest(client, &resp, "GET", NULL, fmt, args);
+	va_end(args);
+	kpt_assert_error(&resp, code, needle);
+	kpt_resp_clear(&resp);
+}
+
 void kpt_faults(kpt_kp_t *kp, const char *spec)
 {
 	kpt_client_t client;

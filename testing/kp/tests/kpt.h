@@ -253,6 +253,13 @@ const char *kpt_json_str(kpt_resp_t *resp, const char *name);
 void kpt_assert_error(kpt_resp_t *resp, long code, const char *needle);
 
 /**
+ * GET the path made from fmt and assert the error answer as
+ * kpt_assert_error() does.
+ */
+void kpt_expect_error(kpt_client_t *client, long code, const char *needle,
+					  const char *fmt, ...);
+
+/**
  * Set the faults of a KP in test mode (POST /test/faults).
  */
 void kpt_faults(kpt_kp_t *kp, const char *spec);

@@ -147,13 +147,11 @@ START_TEST(test_key_roundtrip)
 	kpt_resp_clear(&resp);
 
 	/* zeroized after delivery: never twice */
-	kpt_request(&bob, &resp, "GET", "/key/%s?remoteSystemID=Alice", key_id);
-	kpt_assert_error(&resp, 400, "key not found");
-	kpt_resp_clear(&resp);
+	kpt_expect_error(&bob, 400, "key not found",
+					 "/key/%s?remoteSystemID=Alice", key_id);
 	/* Alice made it and never stored it: Alice has no key by this keyId */
-	kpt_request(&alice, &resp, "GET", "/key/%s?remoteSystemID=Bob", key_id);
-	kpt_assert_error(&resp, 400, "key not found");
-	kpt_resp_clear(&resp);
+	kpt_expect_error(&alice, 400, "key not found",
+					 "/key/%s?remoteSystemID=Bob", key_id);
 	ck_assert(kpt_log_has(&kps[0], "delivered new key"));
 	ck_assert(kpt_log_has(&kps[1], "stored key"));
 	ck_assert(kpt_log_has(&kps[1], "delivered key"));
@@ -208,21 +206,16 @@ START_TEST(test_key_size_invalid)
 		"-256", "%2B256", "abc", "", "256%20", "0x100", "256.0", "1e3",
 	};
 	kpt_client_t alice;
-	kpt_resp_t resp;
 	size_t i;
 
 	kpt_client_gw(&alice, &kps[0], 0, _i);
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
 	{
-		kpt_request(&alice, &resp, "GET", "/key?remoteSystemID=Bob&size=%s",
-					sizes[i]);
-		kpt_assert_error(&resp, 400, "size");
-		kpt_resp_clear(&resp);
+		kpt_expect_error(&alice, 400, "size",
+						 "/key?remoteSystemID=Bob&size=%s", sizes[i]);
 	}
-	kpt_request(&alice, &resp, "GET",
-				"/key?remoteSystemID=Bob&size=256&size=512");
-	kpt_assert_error(&resp, 400, NULL);
-	kpt_resp_clear(&resp);
+	kpt_expect_error(&alice, 400, NULL,
+					 "/key?remoteSystemID=Bob&size=256&size=512");
 	ck_assert(!kpt_log_has(&kps[0], "delivered new key"));
 	ck_assert(!kpt_log_has(&kps[1], "stored key"));
 	kpt_client_free(&alice);
@@ -275,22 +268,16 @@ START_TEST(test_entropy_invalid)
 		"0", "4", "12", "4104", "65536", "abc", "", "-8", "%2B8", "8%20",
 	};
 	kpt_client_t alice;
-	kpt_resp_t resp;
 	size_t i;
 
 	kpt_client_gw(&alice, &kps[0], 0, _i);
 	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
 	{
-		kpt_request(&alice, &resp, "GET", "/entropy?minentropy=%s", bits[i]);
-		kpt_assert_error(&resp, 400, "minentropy");
-		kpt_resp_clear(&resp);
+		kpt_expect_error(&alice, 400, "minentropy",
+						 "/entropy?minentropy=%s", bits[i]);
 	}
-	kpt_request(&alice, &resp, "GET", "/entropy?size=256");
-	kpt_assert_error(&resp, 400, NULL);
-	kpt_resp_clear(&resp);
-	kpt_request(&alice, &resp, "GET", "/entropy?minentropy=8&minentropy=8");
-	kpt_assert_error(&resp, 400, NULL);
-	kpt_resp_clear(&resp);
+	kpt_expect_error(&alice, 400, NULL, "/entropy?size=256");
+	kpt_expect_error(&alice, 400, NULL, "/entropy?minentropy=8&minentropy=8");
 	kpt_client_free(&alice);
 }
 END_TEST
@@ -307,31 +294,22 @@ START_TEST(test_key_id_invalid)
 		"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff00",
 	};
 	kpt_client_t bob;
-	kpt_resp_t resp;
 	size_t i;
 
 	kpt_client_gw(&bob, &kps[1], 1, _i);
 	for (i = 0; i < sizeof(malformed) / sizeof(malformed[0]); i++)
 	{
-		kpt_request(&bob, &resp, "GET", "/key/%s?remoteSystemID=Alice",
-					malformed[i]);
-		kpt_assert_error(&resp, 400, "malformed keyId");
-		kpt_resp_clear(&resp);
+		kpt_expect_error(&bob, 400, "malformed keyId",
+						 "/key/%s?remoteSystemID=Alice", malformed[i]);
 	}
 	/* well-formed but unknown; also the draft's 192-bit example form */
-	kpt_request(&bob, &resp, "GET", "/key/%s?remoteSystemID=Alice",
-				"00112233445566778899aabbccddeeff");
-	kpt_assert_error(&resp, 400, "key not found");
-	kpt_resp_clear(&resp);
-	kpt_request(&bob, &resp, "GET", "/key/%s?remoteSystemID=Alice",
-				"1726e9AE76234FB1dd1283d4dca1911e1f93864d70f3069e");
-	kpt_assert_error(&resp, 400, "key not found");
-	kpt_resp_clear(&resp);
+	kpt_expect_error(&bob, 400, "key not found",
+					 "/key/%s?remoteSystemID=Alice", "00112233445566778899aabbccddeeff");
+	kpt_expect_error(&bob, 400, "key not found",
+					 "/key/%s?remoteSystemID=Alice", "1726e9AE76234FB1dd1283d4dca1911e1f93864d70f3069e");
 	/* percent-encoded digits are digits */
-	kpt_request(&bob, &resp, "GET", "/key/%s?remoteSystemID=Alice",
-				"%30%30112233445566778899aabbccddeeff");
-	kpt_assert_error(&resp, 400, "key not found");
-	kpt_resp_clear(&resp);
+	kpt_expect_error(&bob, 400, "key not found",
+					 "/key/%s?remoteSystemID=Alice", "%30%30112233445566778899aabbccddeeff");
 	kpt_client_free(&bob);
 }
 END_TEST
@@ -363,27 +341,21 @@ START_TEST(test_remote_invalid)
 		"/capabilities?x=1",
 	};
 	kpt_client_t alice;
-	kpt_resp_t resp;
 	size_t i;
 
 	kpt_client_gw(&alice, &kps[0], 0, _i);
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
 	{
-		kpt_request(&alice, &resp, "GET", "%s", paths[i]);
-		kpt_assert_error(&resp, 400, "unknown remote system");
-		kpt_resp_clear(&resp);
+		kpt_expect_error(&alice, 400, "unknown remote system", "%s", paths[i]);
 	}
 	for (i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++)
 	{
-		kpt_request(&alice, &resp, "GET", "%s", invalid[i]);
-		kpt_assert_error(&resp, 400, "invalid remoteSystemID");
-		kpt_resp_clear(&resp);
+		kpt_expect_error(&alice, 400, "invalid remoteSystemID",
+						 "%s", invalid[i]);
 	}
 	for (i = 0; i < sizeof(bad_query) / sizeof(bad_query[0]); i++)
 	{
-		kpt_request(&alice, &resp, "GET", "%s", bad_query[i]);
-		kpt_assert_error(&resp, 400, NULL);
-		kpt_resp_clear(&resp);
+		kpt_expect_error(&alice, 400, NULL, "%s", bad_query[i]);
 	}
 	ck_assert(!kpt_log_has(&kps[1], "stored key"));
 	kpt_client_free(&alice);
@@ -407,9 +379,7 @@ START_TEST(test_unknown_path)
 	kpt_client_gw(&alice, &kps[0], 0, _i);
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
 	{
-		kpt_request(&alice, &resp, "GET", "%s", paths[i]);
-		kpt_assert_error(&resp, 404, "unknown path");
-		kpt_resp_clear(&resp);
+		kpt_expect_error(&alice, 404, "unknown path", "%s", paths[i]);
 		kpt_request(&alice, &resp, "POST", "%s", paths[i]);
 		kpt_assert_error(&resp, 404, "unknown path");
 		kpt_resp_clear(&resp);
@@ -469,9 +439,8 @@ START_TEST(test_unauthenticated)
 	if (_i == KPT_CERT)
 	{
 		kpt_client_cert(&client, kps[0].port, "ca.pem", NULL, NULL);
-		kpt_request(&client, &resp, "GET", "/key?remoteSystemID=Bob");
-		kpt_assert_error(&resp, 403, "not authenticated");
-		kpt_resp_clear(&resp);
+		kpt_expect_error(&client, 403, "not authenticated",
+						 "/key?remoteSystemID=Bob");
 		kpt_client_free(&client);
 		/* a certificate of another CA does not even get a handshake */
 		kpt_client_cert(&client, kps[0].port, "ca.pem", "rogue.pem",
@@ -520,27 +489,23 @@ START_TEST(test_server_error)
 
 	/* Bob's store fails: Bob refuses the key, Alice answers 500 */
 	kpt_faults(&kps[1], "store-error");
-	kpt_request(&alice, &resp, "GET", "/key?remoteSystemID=Bob");
-	kpt_assert_error(&resp, 500, "synchronization failed");
-	kpt_resp_clear(&resp);
+	kpt_expect_error(&alice, 500, "synchronization failed",
+					 "/key?remoteSystemID=Bob");
 	kpt_faults(&kps[1], "");
 
 	/* a stored key that cannot be zeroized is not delivered */
 	kpt_get_key(&alice, "Bob", key_id, key);
 	kpt_faults(&kps[1], "store-error");
-	kpt_request(&bob, &resp, "GET", "/key/%s?remoteSystemID=Alice", key_id);
-	kpt_assert_error(&resp, 500, "zeroize");
-	kpt_resp_clear(&resp);
+	kpt_expect_error(&bob, 500, "zeroize",
+					 "/key/%s?remoteSystemID=Alice", key_id);
 	kpt_faults(&kps[1], "");
-	kpt_request(&bob, &resp, "GET", "/key/%s?remoteSystemID=Alice", key_id);
-	kpt_assert_error(&resp, 400, "key not found");
-	kpt_resp_clear(&resp);
+	kpt_expect_error(&bob, 400, "key not found",
+					 "/key/%s?remoteSystemID=Alice", key_id);
 
 	/* Bob's KP is down: no key anywhere */
 	kpt_kp_stop(&kps[1], SIGTERM);
-	kpt_request(&alice, &resp, "GET", "/key?remoteSystemID=Bob");
-	kpt_assert_error(&resp, 500, "synchronization failed");
-	kpt_resp_clear(&resp);
+	kpt_expect_error(&alice, 500, "synchronization failed",
+					 "/key?remoteSystemID=Bob");
 	/* and it works again once Bob is back */
 	kpt_kp_start(&kps[1]);
 	kpt_get_key(&alice, "Bob", key_id, key);
@@ -568,24 +533,15 @@ START_TEST(test_unavailable)
 	kpt_get_key(&alice, "Bob", key_id, key);
 
 	kpt_faults(&kps[0], "empty");
-	kpt_request(&alice, &resp, "GET", "/entropy");
-	kpt_assert_error(&resp, 503, "no entropy");
-	kpt_resp_clear(&resp);
-	kpt_request(&alice, &resp, "GET", "/entropy?minentropy=128");
-	kpt_assert_error(&resp, 503, "no entropy");
-	kpt_resp_clear(&resp);
-	kpt_request(&alice, &resp, "GET", "/key?remoteSystemID=Bob");
-	kpt_assert_error(&resp, 503, "no key");
-	kpt_resp_clear(&resp);
+	kpt_expect_error(&alice, 503, "no entropy", "/entropy");
+	kpt_expect_error(&alice, 503, "no entropy", "/entropy?minentropy=128");
+	kpt_expect_error(&alice, 503, "no key", "/key?remoteSystemID=Bob");
 	/* validation comes first */
-	kpt_request(&alice, &resp, "GET", "/entropy?minentropy=7");
-	kpt_assert_error(&resp, 400, NULL);
-	kpt_resp_clear(&resp);
+	kpt_expect_error(&alice, 400, NULL, "/entropy?minentropy=7");
 
 	kpt_faults(&kps[1], "empty");
-	kpt_request(&bob, &resp, "GET", "/key/%s?remoteSystemID=Alice", key_id);
-	kpt_assert_error(&resp, 400, "key not found");
-	kpt_resp_clear(&resp);
+	kpt_expect_error(&bob, 400, "key not found",
+					 "/key/%s?remoteSystemID=Alice", key_id);
 	kpt_faults(&kps[1], "");
 	kpt_request(&bob, &resp, "GET", "/key/%s?remoteSystemID=Alice", key_id);
 	ck_assert_int_eq(resp.code, 200);

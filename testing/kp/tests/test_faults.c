@@ -104,18 +104,13 @@ END_TEST
 START_TEST(test_status)
 {
 	kpt_client_t c;
-	kpt_resp_t resp;
 
 	start_pair();
 	kpt_client_gw(&c, &kps[0], 0, KPT_CERT);
 	kpt_faults(&kps[0], "status=503,path=/key");
-	kpt_request(&c, &resp, "GET", "/key?remoteSystemID=Bob");
-	kpt_assert_error(&resp, 503, "injected fault");
-	kpt_resp_clear(&resp);
-	kpt_request(&c, &resp, "GET",
-				"/key/00112233445566778899aabbccddeeff?remoteSystemID=Bob");
-	kpt_assert_error(&resp, 503, "injected fault");
-	kpt_resp_clear(&resp);
+	kpt_expect_error(&c, 503, "injected fault", "/key?remoteSystemID=Bob");
+	kpt_expect_error(&c, 503, "injected fault",
+					 "/key/00112233445566778899aabbccddeeff?remoteSystemID=Bob");
 	ck_assert_int_eq(get(&c, "/entropy", NULL), 200);
 	ck_assert(!kpt_log_has(&kps[1], "stored key"));
 
@@ -231,9 +226,7 @@ START_TEST(test_invalid_faults)
 		kpt_assert_error(&resp, 400, "invalid fault");
 		kpt_resp_clear(&resp);
 	}
-	kpt_request(&c, &resp, "GET", "/test/faults");
-	kpt_assert_error(&resp, 405, "only POST");
-	kpt_resp_clear(&resp);
+	kpt_expect_error(&c, 405, "only POST", "/test/faults");
 	ck_assert_int_eq(get(&c, "/entropy", NULL), 200);
 	kpt_client_free(&c);
 	stop_pair();

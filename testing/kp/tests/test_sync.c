@@ -81,21 +81,17 @@ START_TEST(test_glob_peers)
 
 	/* Bert matches B*, but the KP behind the entry is Bob's: it refuses
 	 * keys for another target, so no key exists anywhere */
-	kpt_request(&alice, &resp, "GET", "/key?remoteSystemID=Bert");
-	kpt_assert_error(&resp, 500, "unknown target system 'Bert'");
-	kpt_resp_clear(&resp);
+	kpt_expect_error(&alice, 500, "unknown target system 'Bert'",
+					 "/key?remoteSystemID=Bert");
 	ck_assert(kpt_log_has(&kps[1], "sent keys for 'Bert', not for us"));
 	/* a glob is not a system ID */
-	kpt_request(&alice, &resp, "GET", "/key?remoteSystemID=B*");
-	kpt_assert_error(&resp, 400, "invalid remoteSystemID");
-	kpt_resp_clear(&resp);
-	kpt_request(&alice, &resp, "GET", "/key?remoteSystemID=Carol");
-	kpt_assert_error(&resp, 400, "unknown remote system");
-	kpt_resp_clear(&resp);
+	kpt_expect_error(&alice, 400, "invalid remoteSystemID",
+					 "/key?remoteSystemID=B*");
+	kpt_expect_error(&alice, 400, "unknown remote system",
+					 "/key?remoteSystemID=Carol");
 	/* Bob's entry Al[a-z]ce covers Alice, not Al1ce */
-	kpt_request(&bob, &resp, "GET", "/key/%s?remoteSystemID=Al1ce", key_id);
-	kpt_assert_error(&resp, 400, "unknown remote system");
-	kpt_resp_clear(&resp);
+	kpt_expect_error(&bob, 400, "unknown remote system",
+					 "/key/%s?remoteSystemID=Al1ce", key_id);
 	ck_assert_int_eq(kpt_log_count(&kps[1], "stored key"), 1);
 	kpt_client_free(&alice);
 	kpt_client_free(&bob);
@@ -144,9 +140,8 @@ START_TEST(test_authorization)
 	ck_assert_int_eq(json_object_array_length(array), 1);
 	ck_assert_str_eq(remote(array, 0), "Bob");
 	kpt_resp_clear(&resp);
-	kpt_request(&a_psk, &resp, "GET", "/key?remoteSystemID=Carol");
-	kpt_assert_error(&resp, 400, "unknown remote system");
-	kpt_resp_clear(&resp);
+	kpt_expect_error(&a_psk, 400, "unknown remote system",
+					 "/key?remoteSystemID=Carol");
 	kpt_get_key(&a_psk, "Bob", key_id, key);
 
 	/* gw-c: the narrower globs inside C*, not Bob */
@@ -156,16 +151,13 @@ START_TEST(test_authorization)
 	ck_assert_str_eq(remote(array, 0), "Carol");
 	ck_assert_str_eq(remote(array, 1), "Cy");
 	kpt_resp_clear(&resp);
-	kpt_request(&c_psk, &resp, "GET", "/key?remoteSystemID=Bob");
-	kpt_assert_error(&resp, 400, "unknown remote system");
-	kpt_resp_clear(&resp);
-	kpt_request(&c_psk, &resp, "GET", "/key?remoteSystemID=Cx");
-	kpt_assert_error(&resp, 400, "unknown remote system");
-	kpt_resp_clear(&resp);
+	kpt_expect_error(&c_psk, 400, "unknown remote system",
+					 "/key?remoteSystemID=Bob");
+	kpt_expect_error(&c_psk, 400, "unknown remote system",
+					 "/key?remoteSystemID=Cx");
 	/* Carol is allowed (her KP is not running: 500, not 400) */
-	kpt_request(&c_psk, &resp, "GET", "/key?remoteSystemID=Carol");
-	kpt_assert_error(&resp, 500, "synchronization failed");
-	kpt_resp_clear(&resp);
+	kpt_expect_error(&c_psk, 500, "synchronization failed",
+					 "/key?remoteSystemID=Carol");
 
 	/* certificate clients: everything */
 	kpt_request(&a_cert, &resp, "GET", "/capabilities");
@@ -177,9 +169,8 @@ START_TEST(test_authorization)
 
 	/* at Bob, gw-b (PSK) may not fetch keys from Alice; the key stays
 	 * for the encryptor that may */
-	kpt_request(&b_psk, &resp, "GET", "/key/%s?remoteSystemID=Alice", key_id);
-	kpt_assert_error(&resp, 400, "unknown remote system");
-	kpt_resp_clear(&resp);
+	kpt_expect_error(&b_psk, 400, "unknown remote system",
+					 "/key/%s?remoteSystemID=Alice", key_id);
 	kpt_request(&b_psk, &resp, "GET", "/capabilities");
 	array = remotes(&resp);
 	ck_assert_int_eq(json_object_array_length(array), 0);
@@ -254,9 +245,8 @@ START_TEST(test_sync_endpoint)
 	kpt_request_body(&carol, &resp, "POST", body, "/sync/v2/keys");
 	ck_assert_msg(resp.code == 201, "%ld %s", resp.code, resp.body);
 	kpt_resp_clear(&resp);
-	kpt_request(&bob, &resp, "GET", "/key/0A0B?remoteSystemID=Alice");
-	kpt_assert_error(&resp, 400, "key not found");
-	kpt_resp_clear(&resp);
+	kpt_expect_error(&bob, 400, "key not found",
+					 "/key/0A0B?remoteSystemID=Alice");
 	kpt_request(&bob, &resp, "GET", "/key/0a0b?remoteSystemID=Carol");
 	ck_assert_int_eq(resp.code, 200);
 	ck_assert_str_eq(kpt_json_str(&resp, "key"), key);
@@ -276,9 +266,8 @@ START_TEST(test_sync_endpoint)
 	kpt_request_body(&carol, &resp, "POST", body, "/sync/v2/keys");
 	kpt_assert_error(&resp, 409, NULL);
 	kpt_resp_clear(&resp);
-	kpt_request(&bob, &resp, "GET", "/key/0e0f?remoteSystemID=Carol");
-	kpt_assert_error(&resp, 400, "key not found");
-	kpt_resp_clear(&resp);
+	kpt_expect_error(&bob, 400, "key not found",
+					 "/key/0e0f?remoteSystemID=Carol");
 
 	/* a batch */
 	snprintf(body, sizeof(body), "{\"origin\":\"Carol\",\"target\":\"Bob\","
@@ -297,9 +286,8 @@ START_TEST(test_sync_endpoint)
 	kpt_request_body(&carol, &resp, "POST", body, "/sync/v2/keys");
 	kpt_assert_error(&resp, 403, "origin");
 	kpt_resp_clear(&resp);
-	kpt_request(&bob, &resp, "GET", "/key/1111?remoteSystemID=Alice");
-	kpt_assert_error(&resp, 400, "key not found");
-	kpt_resp_clear(&resp);
+	kpt_expect_error(&bob, 400, "key not found",
+					 "/key/1111?remoteSystemID=Alice");
 	sync_body(body, sizeof(body), "Carol", "Eve", "2222", key);
 	kpt_request_body(&carol, &resp, "POST", body, "/sync/v2/keys");
 	kpt_assert_error(&resp, 400, "unknown target system");
@@ -331,9 +319,7 @@ START_TEST(test_sync_endpoint)
 	kpt_resp_clear(&resp);
 	kpt_client_free(&carol);
 	kpt_client_psk(&carol, kps[1].sync_port, "Carol", "carol-sync.psk");
-	kpt_request(&carol, &resp, "GET", "/sync/v2/keys");
-	kpt_assert_error(&resp, 405, NULL);
-	kpt_resp_clear(&resp);
+	kpt_expect_error(&carol, 405, NULL, "/sync/v2/keys");
 	kpt_request_body(&carol, &resp, "POST", "{}", "/sync/v1/keys");
 	kpt_assert_error(&resp, 404, NULL);
 	kpt_resp_clear(&resp);
@@ -467,9 +453,8 @@ START_TEST(test_expiry)
 		test_sleep_ms(20);
 	}
 	kpt_get_key(&alice, "Bob", key_id, key);
-	kpt_request(&bob, &resp, "GET", "/key/%s?remoteSystemID=Alice", old_id);
-	kpt_assert_error(&resp, 400, "key not found");
-	kpt_resp_clear(&resp);
+	kpt_expect_error(&bob, 400, "key not found",
+					 "/key/%s?remoteSystemID=Alice", old_id);
 	kpt_request(&bob, &resp, "GET", "/key/%s?remoteSystemID=Alice", key_id);
 	ck_assert_int_eq(resp.code, 200);
 	ck_assert_str_eq(kpt_json_str(&resp, "key"), key);
@@ -557,10 +542,8 @@ START_TEST(test_key_pool)
 		ck_assert_int_eq(resp.code, 200);
 		ck_assert_str_eq(kpt_json_str(&resp, "key"), keys[i]);
 		kpt_resp_clear(&resp);
-		kpt_request(&bob, &resp, "GET", "/key/%s?remoteSystemID=Alice",
-					ids[i]);
-		kpt_assert_error(&resp, 400, "key not found");
-		kpt_resp_clear(&resp);
+		kpt_expect_error(&bob, 400, "key not found",
+						 "/key/%s?remoteSystemID=Alice", ids[i]);
 	}
 	/* other sizes are made on demand */
 	kpt_request(&alice, &resp, "GET", "/key?remoteSystemID=Bob&size=512");
