@@ -526,6 +526,22 @@ typedef struct {
 	const char *key_id;
 } bad_case_t;
 
+/**
+ * Run the parser of a case on its body.
+ */
+static skip_status_t run_case(const bad_case_t *c, parsed_t *out,
+							  skip_error_t *err)
+{
+	skip_status_t status;
+	size_t len;
+	char *body;
+
+	body = body_build(&c->body, &len);
+	status = run_parser(c->parser, body, len, c->bits, c->key_id, out, err);
+	free(body);
+	return status;
+}
+
 #define BAD(p, n_, s) { .name = (n_), .parser = (p), .body = B_LIT(s) }
 #define BAD_ARGS(p, n_, s, b_, id_) \
 	{ .name = (n_), .parser = (p), .body = B_LIT(s), .bits = (b_), \
@@ -834,12 +850,8 @@ START_TEST(test_good_bases)
 	skip_error_t err = {};
 	parsed_t out = {};
 	skip_status_t status;
-	size_t len;
-	char *body;
 
-	body = body_build(&c->body, &len);
-	status = run_parser(c->parser, body, len, c->bits, c->key_id, &out, &err);
-	free(body);
+	status = run_case(c, &out, &err);
 	ck_assert_msg(status == SKIP_OK, "%s: refused: %s", c->name, err.detail);
 	parsed_destroy(&out);
 }
@@ -851,12 +863,8 @@ START_TEST(test_bad_input)
 	skip_error_t err = { .status = SKIP_OK };
 	parsed_t out = {};
 	skip_status_t status;
-	size_t len;
-	char *body;
 
-	body = body_build(&c->body, &len);
-	status = run_parser(c->parser, body, len, c->bits, c->key_id, &out, &err);
-	free(body);
+	status = run_case(c, &out, &err);
 	if (out.caps || out.key || out.entropy)
 	{
 		parsed_destroy(&out);
@@ -882,12 +890,8 @@ START_TEST(test_bad_input_no_err)
 	const bad_case_t *c = &bad[_i];
 	parsed_t out = {};
 	skip_status_t status;
-	size_t len;
-	char *body;
 
-	body = body_build(&c->body, &len);
-	status = run_parser(c->parser, body, len, c->bits, c->key_id, &out, NULL);
-	free(body);
+	status = run_case(c, &out, NULL);
 	if (out.caps || out.key || out.entropy)
 	{
 		parsed_destroy(&out);
