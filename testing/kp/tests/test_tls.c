@@ -101,6 +101,33 @@ static void assert_refused(kpt_client_t *c)
 	kpt_resp_clear(&resp);
 }
 
+/**
+ * assert_works() over a new client of Alice offering the given TLS
+ * versions and suites.
+ */
+static void works(kpt_mode_t mode, long versions, const char *offered,
+				  const char *version, const char *cipher)
+{
+	kpt_client_t c;
+
+	client(&c, mode, versions, offered);
+	assert_works(&c, version, cipher);
+	kpt_client_free(&c);
+}
+
+/**
+ * assert_refused() over a new client of Alice offering the given TLS
+ * versions and suites.
+ */
+static void refused(kpt_mode_t mode, long versions, const char *offered)
+{
+	kpt_client_t c;
+
+	client(&c, mode, versions, offered);
+	assert_refused(&c);
+	kpt_client_free(&c);
+}
+
 START_TEST(test_tls13_default)
 {
 	static const char *const extra[] = { NULL };
@@ -108,24 +135,14 @@ START_TEST(test_tls13_default)
 
 	start_pair(extra);
 	/* both modes, TLS 1.3, the one suite */
-	client(&c, KPT_PSK, 0, NULL);
-	assert_works(&c, "TLSv1.3", "TLS_AES_256_GCM_SHA384");
-	kpt_client_free(&c);
-	client(&c, KPT_CERT, 0, NULL);
-	assert_works(&c, "TLSv1.3", "TLS_AES_256_GCM_SHA384");
-	kpt_client_free(&c);
+	works(KPT_PSK, 0, NULL, "TLSv1.3", "TLS_AES_256_GCM_SHA384");
+	works(KPT_CERT, 0, NULL, "TLSv1.3", "TLS_AES_256_GCM_SHA384");
 	/* a client offering both versions still gets TLS 1.3 */
-	client(&c, KPT_PSK, TLS12_13, NULL);
-	assert_works(&c, "TLSv1.3", "TLS_AES_256_GCM_SHA384");
-	kpt_client_free(&c);
+	works(KPT_PSK, TLS12_13, NULL, "TLSv1.3", "TLS_AES_256_GCM_SHA384");
 
 	/* no TLS 1.2 by default */
-	client(&c, KPT_PSK, TLS12_ONLY, NULL);
-	assert_refused(&c);
-	kpt_client_free(&c);
-	client(&c, KPT_CERT, TLS12_ONLY, NULL);
-	assert_refused(&c);
-	kpt_client_free(&c);
+	refused(KPT_PSK, TLS12_ONLY, NULL);
+	refused(KPT_CERT, TLS12_ONLY, NULL);
 	/* no other TLS 1.3 suite */
 	client(&c, KPT_CERT, 0, NULL);
 	c.tls13_ciphers = "TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256";
@@ -156,37 +173,22 @@ START_TEST(test_tls12_suites)
 	args[5] = kpt_path("kp-a-rsa.key");
 	start_pair(args);
 
-	client(&c, KPT_PSK, TLS12_ONLY, "DHE-PSK-AES256-CBC-SHA384");
-	assert_works(&c, "TLSv1.2", "DHE-PSK-AES256-CBC-SHA384");
-	kpt_client_free(&c);
-	client(&c, KPT_PSK, TLS12_ONLY, "DHE-PSK-AES256-CBC-SHA");
-	assert_works(&c, "TLSv1.2", "DHE-PSK-AES256-CBC-SHA");
-	kpt_client_free(&c);
-	client(&c, KPT_CERT, TLS12_ONLY, "ECDHE-ECDSA-AES256-GCM-SHA384");
-	assert_works(&c, "TLSv1.2", "ECDHE-ECDSA-AES256-GCM-SHA384");
-	kpt_client_free(&c);
-	client(&c, KPT_CERT, TLS12_ONLY, "AES256-SHA256");
-	assert_works(&c, "TLSv1.2", "AES256-SHA256");
-	kpt_client_free(&c);
+	works(KPT_PSK, TLS12_ONLY, "DHE-PSK-AES256-CBC-SHA384",
+		  "TLSv1.2", "DHE-PSK-AES256-CBC-SHA384");
+	works(KPT_PSK, TLS12_ONLY, "DHE-PSK-AES256-CBC-SHA",
+		  "TLSv1.2", "DHE-PSK-AES256-CBC-SHA");
+	works(KPT_CERT, TLS12_ONLY, "ECDHE-ECDSA-AES256-GCM-SHA384",
+		  "TLSv1.2", "ECDHE-ECDSA-AES256-GCM-SHA384");
+	works(KPT_CERT, TLS12_ONLY, "AES256-SHA256", "TLSv1.2", "AES256-SHA256");
 	/* a client offering TLS 1.3 too gets TLS 1.2 here */
-	client(&c, KPT_PSK, TLS12_13, NULL);
-	assert_works(&c, "TLSv1.2", "DHE-PSK-AES256-CBC-SHA384");
-	kpt_client_free(&c);
+	works(KPT_PSK, TLS12_13, NULL, "TLSv1.2", "DHE-PSK-AES256-CBC-SHA384");
 
 	/* TLS 1.3 only clients are refused */
-	client(&c, KPT_PSK, 0, NULL);
-	assert_refused(&c);
-	kpt_client_free(&c);
+	refused(KPT_PSK, 0, NULL);
 	/* suites outside the draft are refused, though the certificates fit */
-	client(&c, KPT_CERT, TLS12_ONLY, "ECDHE-RSA-AES128-GCM-SHA256");
-	assert_refused(&c);
-	kpt_client_free(&c);
-	client(&c, KPT_CERT, TLS12_ONLY, "ECDHE-ECDSA-AES128-GCM-SHA256");
-	assert_refused(&c);
-	kpt_client_free(&c);
-	client(&c, KPT_PSK, TLS12_ONLY, "PSK-AES256-CBC-SHA384");
-	assert_refused(&c);
-	kpt_client_free(&c);
+	refused(KPT_CERT, TLS12_ONLY, "ECDHE-RSA-AES128-GCM-SHA256");
+	refused(KPT_CERT, TLS12_ONLY, "ECDHE-ECDSA-AES128-GCM-SHA256");
+	refused(KPT_PSK, TLS12_ONLY, "PSK-AES256-CBC-SHA384");
 	/* a wrong PSK fails in TLS 1.2 as well */
 	kpt_client_psk(&c, kps[0].port, "gw-a", "other.psk");
 	c.ssl_version = TLS12_ONLY;
@@ -205,25 +207,16 @@ START_TEST(test_tls12_selection)
 		"--tls-versions", "1.2-1.3", "--tls12-ciphers",
 		"DHE-PSK-AES256-CBC-SHA:ECDHE-ECDSA-AES256-GCM-SHA384", NULL,
 	};
-	kpt_client_t c;
 
 	start_pair(extra);
-	client(&c, KPT_PSK, TLS12_ONLY, "DHE-PSK-AES256-CBC-SHA");
-	assert_works(&c, "TLSv1.2", "DHE-PSK-AES256-CBC-SHA");
-	kpt_client_free(&c);
-	client(&c, KPT_CERT, TLS12_ONLY, "ECDHE-ECDSA-AES256-GCM-SHA384");
-	assert_works(&c, "TLSv1.2", "ECDHE-ECDSA-AES256-GCM-SHA384");
-	kpt_client_free(&c);
-	client(&c, KPT_PSK, TLS12_ONLY, "DHE-PSK-AES256-CBC-SHA384");
-	assert_refused(&c);
-	kpt_client_free(&c);
+	works(KPT_PSK, TLS12_ONLY, "DHE-PSK-AES256-CBC-SHA",
+		  "TLSv1.2", "DHE-PSK-AES256-CBC-SHA");
+	works(KPT_CERT, TLS12_ONLY, "ECDHE-ECDSA-AES256-GCM-SHA384",
+		  "TLSv1.2", "ECDHE-ECDSA-AES256-GCM-SHA384");
+	refused(KPT_PSK, TLS12_ONLY, "DHE-PSK-AES256-CBC-SHA384");
 	/* TLS 1.3 is on as well, and preferred */
-	client(&c, KPT_PSK, TLS12_13, NULL);
-	assert_works(&c, "TLSv1.3", "TLS_AES_256_GCM_SHA384");
-	kpt_client_free(&c);
-	client(&c, KPT_CERT, 0, NULL);
-	assert_works(&c, "TLSv1.3", "TLS_AES_256_GCM_SHA384");
-	kpt_client_free(&c);
+	works(KPT_PSK, TLS12_13, NULL, "TLSv1.3", "TLS_AES_256_GCM_SHA384");
+	works(KPT_CERT, 0, NULL, "TLSv1.3", "TLS_AES_256_GCM_SHA384");
 	stop_pair();
 }
 END_TEST
@@ -234,18 +227,13 @@ END_TEST
 START_TEST(test_tls12_legacy_option)
 {
 	static const char *const extra[] = { "--tls12", NULL };
-	kpt_client_t c;
 
 	start_pair(extra);
-	client(&c, KPT_PSK, TLS12_ONLY, "DHE-PSK-AES256-CBC-SHA384");
-	assert_works(&c, "TLSv1.2", "DHE-PSK-AES256-CBC-SHA384");
-	kpt_client_free(&c);
-	client(&c, KPT_CERT, TLS12_ONLY, "ECDHE-ECDSA-AES256-GCM-SHA384");
-	assert_works(&c, "TLSv1.2", "ECDHE-ECDSA-AES256-GCM-SHA384");
-	kpt_client_free(&c);
-	client(&c, KPT_PSK, 0, NULL);
-	assert_works(&c, "TLSv1.3", "TLS_AES_256_GCM_SHA384");
-	kpt_client_free(&c);
+	works(KPT_PSK, TLS12_ONLY, "DHE-PSK-AES256-CBC-SHA384",
+		  "TLSv1.2", "DHE-PSK-AES256-CBC-SHA384");
+	works(KPT_CERT, TLS12_ONLY, "ECDHE-ECDSA-AES256-GCM-SHA384",
+		  "TLSv1.2", "ECDHE-ECDSA-AES256-GCM-SHA384");
+	works(KPT_PSK, 0, NULL, "TLSv1.3", "TLS_AES_256_GCM_SHA384");
 	stop_pair();
 }
 END_TEST
