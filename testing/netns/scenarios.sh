@@ -285,8 +285,8 @@ scenario_twenty_tunnels() {
 	echo "20 tunnels at once with 20 keyIds, all state wiped afterwards"
 }
 
-# both gateways initiate the same connection at the same time: every IKE_SA
-# that comes up uses a PPK, keyIds match
+# both gateways initiate the same connection at the same time: two IKE_SAs,
+# each with its own PPK, the same keyIds on both gateways
 scenario_simultaneous_initiation() {
 	local pa pb
 	# charon's own rules would otherwise decide, by timing, whether there
