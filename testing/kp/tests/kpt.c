@@ -138,6 +138,19 @@ void kpt_pair_init(kpt_kp_t kps[2])
 	kpt_pair_init_peers(kps, "Bob", "Alice");
 }
 
+void kpt_pair_start(kpt_kp_t kps[2])
+{
+	kpt_pair_init(kps);
+	kpt_kp_start(&kps[0]);
+	kpt_kp_start(&kps[1]);
+}
+
+void kpt_pair_free(kpt_kp_t kps[2])
+{
+	kpt_kp_free(&kps[0]);
+	kpt_kp_free(&kps[1]);
+}
+
 void kpt_pair_init_peers(kpt_kp_t kps[2], const char *alice_peer,
 						 const char *bob_peer)
 {
@@ -558,6 +571,21 @@ void kpt_assert_error(kpt_resp_t *resp, long code, const char *needle)
 	ck_assert_ptr_nonnull(message);
 	ck_assert_msg(!needle || strstr(message, needle), "'%s' not in '%s'",
 				  needle, message);
+}
+
+void kpt_expect_key(kpt_client_t *client, const char *key_hex,
+					const char *fmt, ...)
+{
+	kpt_resp_t resp;
+	va_list args;
+
+	va_start(args, fmt);
+	vrequest(client, &resp, "GET", NULL, fmt, args);
+	va_end(args);
+	ck_assert_msg(resp.code == 200, "%s: %ld %s (%s)", resp.what, resp.code,
+				  resp.body, curl_easy_strerror(resp.result));
+	ck_assert_str_eq(kpt_json_str(&resp, "key"), key_hex);
+	kpt_resp_clear(&resp);
 }
 
 void kpt_expect_error(kpt_client_t *client, long code, const char *needle,

@@ -152,6 +152,16 @@ void kpt_kp_init(kpt_kp_t *kp, const char *name);
 void kpt_pair_init(kpt_kp_t kps[2]);
 
 /**
+ * kpt_pair_init() and start both KPs.
+ */
+void kpt_pair_start(kpt_kp_t kps[2]);
+
+/**
+ * Stop both KPs of a pair and free them.
+ */
+void kpt_pair_free(kpt_kp_t kps[2]);
+
+/**
  * Like kpt_pair_init(), but Alice's peer entry for Bob is alice_peer and
  * Bob's for Alice is bob_peer (system IDs or globs).
  */
@@ -251,6 +261,12 @@ const char *kpt_json_str(kpt_resp_t *resp, const char *name);
  * with exactly these fields, message containing needle (may be NULL).
  */
 void kpt_assert_error(kpt_resp_t *resp, long code, const char *needle);
+
+/**
+ * GET the path made from fmt and assert a 200 answer with this key (hex).
+ */
+void kpt_expect_key(kpt_client_t *client, const char *key_hex,
+					const char *fmt, ...);
 
 /**
  * GET the path made from fmt and assert the error answer as

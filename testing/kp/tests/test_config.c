@@ -19,12 +19,6 @@
 
 static kpt_kp_t kps[2];
 
-static void stop_pair(void)
-{
-	kpt_kp_free(&kps[0]);
-	kpt_kp_free(&kps[1]);
-}
-
 static const char *write_file(const char *name, const char *content)
 {
 	const char *path = kpt_path(name);
@@ -93,10 +87,7 @@ START_TEST(test_config_file)
 	kpt_get_key(&c, "Bob", key_id, key);
 	kpt_client_free(&c);
 	kpt_client_gw(&bob, &kps[1], 1, KPT_PSK);
-	kpt_request(&bob, &resp, "GET", "/key/%s?remoteSystemID=Alice", key_id);
-	ck_assert_int_eq(resp.code, 200);
-	ck_assert_str_eq(kpt_json_str(&resp, "key"), key);
-	kpt_resp_clear(&resp);
+	kpt_expect_key(&bob, key, "/key/%s?remoteSystemID=Alice", key_id);
 	kpt_client_free(&bob);
 	/* tls12 from the file, and verbose */
 	kpt_client_gw(&c, &kps[0], 0, KPT_PSK);
@@ -120,7 +111,7 @@ START_TEST(test_config_file)
 	ck_assert_int_eq(resp.code, 200);
 	kpt_resp_clear(&resp);
 	kpt_client_free(&c);
-	stop_pair();
+	kpt_pair_free(kps);
 }
 END_TEST
 
@@ -191,8 +182,7 @@ START_TEST(test_option_errors)
 		kpt_kp_arg(&kp[0], "%s", bad[i][0]);
 		kpt_kp_arg(&kp[0], "%s", bad[i][1]);
 		ck_assert_msg(kpt_kp_run(&kp[0]) == 2, "%s %s", bad[i][0], bad[i][1]);
-		kpt_kp_free(&kp[0]);
-		kpt_kp_free(&kp[1]);
+		kpt_pair_free(kp);
 	}
 	kpt_kp_init(&kp[0], "Alice");
 	kpt_kp_arg(&kp[0], "--help");
@@ -244,7 +234,7 @@ START_TEST(test_no_secrets_logged)
 		ck_assert(!kpt_log_has(&kps[0], psk));
 		ck_assert(!kpt_log_has(&kps[1], psk));
 	}
-	stop_pair();
+	kpt_pair_free(kps);
 }
 END_TEST
 

@@ -37,12 +37,6 @@ static void start_alice(const char *max_connections, const char *timeout)
 	kpt_kp_start(&kps[0]);
 }
 
-static void stop_pair(void)
-{
-	kpt_kp_free(&kps[0]);
-	kpt_kp_free(&kps[1]);
-}
-
 static int tcp_connect(unsigned port)
 {
 	struct sockaddr_in addr = {
@@ -116,7 +110,7 @@ START_TEST(test_max_connections)
 	close(fds[1]);
 	close(fds[2]);
 	ck_assert_int_eq(capabilities(1000), 200);
-	stop_pair();
+	kpt_pair_free(kps);
 }
 END_TEST
 
@@ -212,7 +206,7 @@ START_TEST(test_slow_client)
 	SSL_CTX_free(ctx);
 	close(fd);
 	ck_assert_int_eq(capabilities(1000), 200);
-	stop_pair();
+	kpt_pair_free(kps);
 }
 END_TEST
 
@@ -243,7 +237,7 @@ START_TEST(test_request_size)
 	kpt_resp_clear(&resp);
 	kpt_client_free(&c);
 	ck_assert_int_eq(capabilities(1000), 200);
-	stop_pair();
+	kpt_pair_free(kps);
 }
 END_TEST
 
@@ -289,7 +283,7 @@ START_TEST(test_many_clients)
 		pthread_join(threads[i], NULL);
 		ck_assert_int_eq(ok[i], REQUESTS);
 	}
-	stop_pair();
+	kpt_pair_free(kps);
 }
 END_TEST
 

@@ -45,12 +45,6 @@ static void start_pair(const char *ttl)
 	kpt_kp_start(&kps[1]);
 }
 
-static void stop_pair(void)
-{
-	kpt_kp_free(&kps[0]);
-	kpt_kp_free(&kps[1]);
-}
-
 static void restart_bob(int sig)
 {
 	kpt_kp_stop(&kps[1], sig);
@@ -180,7 +174,7 @@ START_TEST(test_kill9)
 	/* new keys still work */
 	new_key("", id[0], key[0]);
 	fetch(id[0], key[0]);
-	stop_pair();
+	kpt_pair_free(kps);
 }
 END_TEST
 
@@ -221,7 +215,7 @@ START_TEST(test_at_rest)
 	ck_assert_int_ge(find_key(key[2]), 0);
 	fetch(id[2], key[2]);
 	ck_assert_int_eq(find_key(key[2]), -1);
-	stop_pair();
+	kpt_pair_free(kps);
 }
 END_TEST
 
@@ -266,7 +260,7 @@ START_TEST(test_torn_records)
 	new_key("", id[1], key[1]);
 	restart_bob(SIGKILL);
 	fetch(id[1], key[1]);
-	stop_pair();
+	kpt_pair_free(kps);
 }
 END_TEST
 
@@ -288,7 +282,7 @@ START_TEST(test_expiry_across_restart)
 	new_key("", id[1], key[1]);
 	restart_bob(SIGKILL);
 	fetch(id[1], key[1]);
-	stop_pair();
+	kpt_pair_free(kps);
 }
 END_TEST
 
@@ -308,8 +302,7 @@ START_TEST(test_state_dir_checks)
 	kpt_kp_arg(&other[1], "%s", state);
 	ck_assert_int_eq(kpt_kp_run(&other[1]), 1);
 	ck_assert(kpt_log_has(&other[1], "in use by another skip-kp"));
-	kpt_kp_free(&other[0]);
-	kpt_kp_free(&other[1]);
+	kpt_pair_free(other);
 
 	/* a directory others may read */
 	snprintf(open_dir, sizeof(open_dir), "%s", kpt_tmpdir("open"));
@@ -319,8 +312,7 @@ START_TEST(test_state_dir_checks)
 	kpt_kp_arg(&other[1], "%s", open_dir);
 	ck_assert_int_eq(kpt_kp_run(&other[1]), 1);
 	ck_assert(kpt_log_has(&other[1], "chmod 700"));
-	kpt_kp_free(&other[0]);
-	kpt_kp_free(&other[1]);
+	kpt_pair_free(other);
 
 	/* a file that is not a journal is not touched */
 	ck_assert_int_eq(chmod(open_dir, 0700), 0);
@@ -334,9 +326,8 @@ START_TEST(test_state_dir_checks)
 	kpt_kp_arg(&other[1], "%s", open_dir);
 	ck_assert_int_eq(kpt_kp_run(&other[1]), 1);
 	ck_assert(kpt_log_has(&other[1], "not a skip-kp journal"));
-	kpt_kp_free(&other[0]);
-	kpt_kp_free(&other[1]);
-	stop_pair();
+	kpt_pair_free(other);
+	kpt_pair_free(kps);
 }
 END_TEST
 

@@ -28,12 +28,6 @@
 
 static kpt_kp_t kps[2];
 
-static void stop_pair(void)
-{
-	kpt_kp_free(&kps[0]);
-	kpt_kp_free(&kps[1]);
-}
-
 static json_object *remotes(kpt_resp_t *resp)
 {
 	json_object *array;
@@ -74,10 +68,7 @@ START_TEST(test_glob_peers)
 	kpt_resp_clear(&resp);
 
 	kpt_get_key(&alice, "Bob", key_id, key);
-	kpt_request(&bob, &resp, "GET", "/key/%s?remoteSystemID=Alice", key_id);
-	ck_assert_int_eq(resp.code, 200);
-	ck_assert_str_eq(kpt_json_str(&resp, "key"), key);
-	kpt_resp_clear(&resp);
+	kpt_expect_key(&bob, key, "/key/%s?remoteSystemID=Alice", key_id);
 
 	/* Bert matches B*, but the KP behind the entry is Bob's: it refuses
 	 * keys for another target, so no key exists anywhere */
@@ -95,7 +86,7 @@ START_TEST(test_glob_peers)
 	ck_assert_int_eq(kpt_log_count(&kps[1], "stored key"), 1);
 	kpt_client_free(&alice);
 	kpt_client_free(&bob);
-	stop_pair();
+	kpt_pair_free(kps);
 }
 END_TEST
 
@@ -175,11 +166,7 @@ START_TEST(test_authorization)
 	array = remotes(&resp);
 	ck_assert_int_eq(json_object_array_length(array), 0);
 	kpt_resp_clear(&resp);
-	kpt_request(&b_cert, &resp, "GET", "/key/%s?remoteSystemID=Alice",
-				key_id);
-	ck_assert_int_eq(resp.code, 200);
-	ck_assert_str_eq(kpt_json_str(&resp, "key"), key);
-	kpt_resp_clear(&resp);
+	kpt_expect_key(&b_cert, key, "/key/%s?remoteSystemID=Alice", key_id);
 	ck_assert(kpt_log_has(&kps[1], "psk:gw-b may not share keys with "
 						  "'Alice'"));
 
@@ -188,7 +175,7 @@ START_TEST(test_authorization)
 	kpt_client_free(&c_psk);
 	kpt_client_free(&b_psk);
 	kpt_client_free(&b_cert);
-	stop_pair();
+	kpt_pair_free(kps);
 }
 END_TEST
 
@@ -247,10 +234,7 @@ START_TEST(test_sync_endpoint)
 	kpt_resp_clear(&resp);
 	kpt_expect_error(&bob, 400, "key not found",
 					 "/key/0A0B?remoteSystemID=Alice");
-	kpt_request(&bob, &resp, "GET", "/key/0a0b?remoteSystemID=Carol");
-	ck_assert_int_eq(resp.code, 200);
-	ck_assert_str_eq(kpt_json_str(&resp, "key"), key);
-	kpt_resp_clear(&resp);
+	kpt_expect_key(&bob, key, "/key/0a0b?remoteSystemID=Carol");
 
 	/* one keyId once, also within a message (nothing stored then) */
 	sync_body(body, sizeof(body), "Carol", "Bob", "0c0d", key);
@@ -348,7 +332,7 @@ START_TEST(test_sync_endpoint)
 	ck_assert_int_eq(kpt_log_count(&kps[1], "stored key"), 5);
 	kpt_client_free(&carol);
 	kpt_client_free(&bob);
-	stop_pair();
+	kpt_pair_free(kps);
 }
 END_TEST
 
@@ -424,7 +408,7 @@ START_TEST(test_concurrent)
 	ck_assert_int_eq(kpt_log_count(&kps[1], "stored key"), PARALLEL);
 	ck_assert_int_eq(kpt_log_count(&kps[1], "delivered key"), PARALLEL);
 	kpt_client_free(&bob);
-	stop_pair();
+	kpt_pair_free(kps);
 }
 END_TEST
 
@@ -434,7 +418,6 @@ END_TEST
 START_TEST(test_expiry)
 {
 	kpt_client_t alice, bob;
-	kpt_resp_t resp;
 	char key_id[200], key[200], old_id[200];
 	int i;
 
@@ -455,14 +438,11 @@ START_TEST(test_expiry)
 	kpt_get_key(&alice, "Bob", key_id, key);
 	kpt_expect_error(&bob, 400, "key not found",
 					 "/key/%s?remoteSystemID=Alice", old_id);
-	kpt_request(&bob, &resp, "GET", "/key/%s?remoteSystemID=Alice", key_id);
-	ck_assert_int_eq(resp.code, 200);
-	ck_assert_str_eq(kpt_json_str(&resp, "key"), key);
-	kpt_resp_clear(&resp);
+	kpt_expect_key(&bob, key, "/key/%s?remoteSystemID=Alice", key_id);
 	ck_assert(kpt_log_has(&kps[1], "wiped 1 unfetched key(s) after 1 s"));
 	kpt_client_free(&alice);
 	kpt_client_free(&bob);
-	stop_pair();
+	kpt_pair_free(kps);
 }
 END_TEST
 
@@ -473,7 +453,6 @@ END_TEST
 START_TEST(test_peer_restart)
 {
 	kpt_client_t alice, bob;
-	kpt_resp_t resp;
 	char key_id[200], key[200];
 	int sig;
 
@@ -488,15 +467,11 @@ START_TEST(test_peer_restart)
 		kpt_kp_start(&kps[1]);
 		kpt_get_key(&alice, "Bob", key_id, key);
 		kpt_client_gw(&bob, &kps[1], 1, KPT_PSK);
-		kpt_request(&bob, &resp, "GET", "/key/%s?remoteSystemID=Alice",
-					key_id);
-		ck_assert_int_eq(resp.code, 200);
-		ck_assert_str_eq(kpt_json_str(&resp, "key"), key);
-		kpt_resp_clear(&resp);
+		kpt_expect_key(&bob, key, "/key/%s?remoteSystemID=Alice", key_id);
 		kpt_client_free(&bob);
 	}
 	kpt_client_free(&alice);
-	stop_pair();
+	kpt_pair_free(kps);
 }
 END_TEST
 
@@ -566,7 +541,7 @@ START_TEST(test_key_pool)
 	}
 	kpt_client_free(&alice);
 	kpt_client_free(&bob);
-	stop_pair();
+	kpt_pair_free(kps);
 }
 END_TEST
 
@@ -695,7 +670,7 @@ START_TEST(test_sync_resend)
 	ck_assert(kpt_log_has(&kps[0], "lost, resending"));
 	close(peer.listen_fd);
 	kpt_client_free(&alice);
-	stop_pair();
+	kpt_pair_free(kps);
 }
 END_TEST
 

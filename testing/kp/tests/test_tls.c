@@ -40,12 +40,6 @@ static void start_pair(const char *const extra[])
 	kpt_kp_start(&kps[1]);
 }
 
-static void stop_pair(void)
-{
-	kpt_kp_free(&kps[0]);
-	kpt_kp_free(&kps[1]);
-}
-
 /**
  * A client of Alice in a mode, with TLS versions and TLS 1.2 suites.
  */
@@ -84,10 +78,7 @@ static void assert_works(kpt_client_t *c, const char *version,
 	kpt_resp_clear(&resp);
 
 	kpt_client_gw(&bob, &kps[1], 1, c->mode);
-	kpt_request(&bob, &resp, "GET", "/key/%s?remoteSystemID=Alice", key_id);
-	ck_assert_int_eq(resp.code, 200);
-	ck_assert_str_eq(kpt_json_str(&resp, "key"), key);
-	kpt_resp_clear(&resp);
+	kpt_expect_key(&bob, key, "/key/%s?remoteSystemID=Alice", key_id);
 	kpt_client_free(&bob);
 }
 
@@ -152,7 +143,7 @@ START_TEST(test_tls13_default)
 	c.tls13_ciphers = "TLS_AES_128_GCM_SHA256";
 	assert_refused(&c);
 	kpt_client_free(&c);
-	stop_pair();
+	kpt_pair_free(kps);
 }
 END_TEST
 
@@ -194,7 +185,7 @@ START_TEST(test_tls12_suites)
 	c.ssl_version = TLS12_ONLY;
 	assert_refused(&c);
 	kpt_client_free(&c);
-	stop_pair();
+	kpt_pair_free(kps);
 }
 END_TEST
 
@@ -217,7 +208,7 @@ START_TEST(test_tls12_selection)
 	/* TLS 1.3 is on as well, and preferred */
 	works(KPT_PSK, TLS12_13, NULL, "TLSv1.3", "TLS_AES_256_GCM_SHA384");
 	works(KPT_CERT, 0, NULL, "TLSv1.3", "TLS_AES_256_GCM_SHA384");
-	stop_pair();
+	kpt_pair_free(kps);
 }
 END_TEST
 
@@ -234,7 +225,7 @@ START_TEST(test_tls12_legacy_option)
 	works(KPT_CERT, TLS12_ONLY, "ECDHE-ECDSA-AES256-GCM-SHA384",
 		  "TLSv1.2", "ECDHE-ECDSA-AES256-GCM-SHA384");
 	works(KPT_PSK, 0, NULL, "TLSv1.3", "TLS_AES_256_GCM_SHA384");
-	stop_pair();
+	kpt_pair_free(kps);
 }
 END_TEST
 
@@ -260,8 +251,7 @@ START_TEST(test_tls_options_invalid)
 		kpt_kp_arg(&kp[0], "%s", bad[i][0]);
 		kpt_kp_arg(&kp[0], "%s", bad[i][1]);
 		ck_assert_int_eq(kpt_kp_run(&kp[0]), 2);
-		kpt_kp_free(&kp[0]);
-		kpt_kp_free(&kp[1]);
+		kpt_pair_free(kp);
 	}
 }
 END_TEST
