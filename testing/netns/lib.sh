@@ -349,14 +349,26 @@ sanitizer_options() {
 	echo "log_path=$1:halt_on_error=1:abort_on_error=1:detect_leaks=${SKIP_DETECT_LEAKS:-1}:print_stacktrace=1:fast_unwind_on_malloc=0:check_printf=0"
 }
 
+# the plugin of the build under test, mounted over the installed one in
+# charon's private mount namespace: the scenarios test SKIP_BUILD, whatever
+# is installed, and several builds can be tested at once
+plugin_mount() {
+	local so=$SKIP_BUILD/src/plugin/.libs/libstrongswan-skip.so
+	local dst=$SW_PLUGINDIR/libstrongswan-skip.so
+	[ -f "$so" ] && [ -f "$dst" ] || fail "plugin not built or not installed: $so, $dst"
+	echo "mount --bind $so $dst &&"
+}
+
 # charon_start SIDE: start a side's charon with a private /run (its PID file
 # path is compiled in) and load its connections
 charon_start() {
-	local s=$1 ns=NS_$1 secs=10
+	local s=$1 ns=NS_$1 secs=10 mount
 	[ "${SKIP_VALGRIND:-0}" = 1 ] && secs=60
+	mount=$(plugin_mount) || exit 1
 	rm -f "$OUT/$s/charon.vici"
 	# ip, unshare, sh, env and valgrind exec each other: $! is charon itself
 	ip netns exec "${!ns}" unshare -m sh -c "mount -t tmpfs tmpfs /run && \
+		$mount \
 		exec env STRONGSWAN_CONF=$OUT/$s/strongswan.conf $(charon_command "$s")" \
 		> "$OUT/$s/charon.stdout" 2>&1 &
 	PIDS[charon-$s]=$!

@@ -2,7 +2,7 @@
 # usage: testing/netns/run.sh TARGET [SCENARIO...]
 #        testing/netns/run.sh --list
 #
-# Runs the end-to-end scenarios (all of scenarios.sh by default) against one
+# Runs the end-to-end scenarios (all of scenarios*.sh by default) against one
 # strongSwan target (debian12 or sid) whose plugin and KP were built into
 # build/TARGET and installed (scripts/build.sh TARGET). Logs of each scenario
 # are kept in testing/netns/out/TARGET/SCENARIO/.
@@ -15,7 +15,7 @@ if [ "${1:-}" = --list ]; then
 	awk '/^# / { text = text substr($0, 3) " "; next }
 		/^scenario_[a-z0-9_]*\(\)/ { sub(/\(\).*/, ""); sub(/^scenario_/, "");
 			printf "%-34s %s\n", $0, text }
-		{ text = "" }' "$here/scenarios.sh"
+		{ text = "" }' "$here"/scenarios*.sh
 	exit 0
 fi
 need_root
@@ -34,7 +34,9 @@ elif [ "${SKIP_VALGRIND:-0}" = 1 ]; then
 fi
 [ -x "$SKIP_BUILD/testing/kp/skip-kp" ] || die "build $target first: scripts/build.sh $target"
 
-. "$here/scenarios.sh"
+for file in "$here"/scenarios*.sh; do
+	. "$file"
+done
 scenarios=("$@")
 if [ ${#scenarios[@]} -eq 0 ]; then
 	mapfile -t scenarios < <(declare -F | sed -n 's/^declare -f scenario_//p')
