@@ -5,7 +5,8 @@
 # charon and sid's upstream release) from Debian's archive, builds the plugin
 # for each, then runs
 #   - the unit tests (libskip, the notify data, the client against reference
-#     and hostile KPs) and the reference KP's conformance tests,
+#     and hostile KPs), the plugin's logic against each target's
+#     libstrongswan, and the reference KP's conformance tests,
 #   - the same with everything built with ASan and UBSan,
 #   - each libFuzzer target for a while (SKIP_FUZZ_SECONDS, default 10),
 #   - the network-namespace scenarios against each target,
@@ -37,6 +38,7 @@ step() {
 # check summaries of the unit test programs of a build directory
 summaries() {
 	grep -hE "^[0-9]+%: Checks" "$1"/testing/unit/skip_unit_tests.log \
+		"$1"/testing/plugin/skip_plugin_tests.log \
 		"$1"/testing/kp/tests/kp_tests.log 2>/dev/null >&2 || true
 }
 
@@ -50,6 +52,12 @@ done
 unit_dir=$SKIP_TOP/build/${targets[0]}
 step "unit and KP conformance tests" make -C "$unit_dir" -s check
 summaries "$unit_dir"
+# the plugin's logic tests link against each target's libstrongswan: the
+# first target's "make check" ran them, here the others
+for target in "${targets[@]:1}"; do
+	step "plugin logic tests on $target" make -C "$SKIP_TOP/build/$target" -s \
+		check TESTS=testing/plugin/skip_plugin_tests
+done
 step "build with ASan+UBSan" env SKIP_SANITIZE=1 "$SKIP_TOP/scripts/build.sh" "${targets[0]}"
 step "unit and KP conformance tests with ASan+UBSan" \
 	make -C "$unit_dir-asan" -s check

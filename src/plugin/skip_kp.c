@@ -9,7 +9,8 @@
 
 #include "skip_kp.h"
 
-#include <daemon.h>
+#include <library.h>
+#include <skip_validate.h>
 #include <threading/condvar.h>
 #include <threading/mutex.h>
 #include <collections/linked_list.h>
@@ -22,9 +23,24 @@
 #define RETRY_MAX_MS 60000
 /** charon's default first retransmission of a request (ms) */
 #define RETRANSMIT_MS 4000
-/** a peer unknown to cached capabilities triggers a refetch if they are
- *  older than this (ms) */
-#define REFETCH_ON_MISS_MS 5000
+/** an IKE_SA that needs what the cached capabilities lack asks for a
+ *  refresh at most this often (ms) */
+#define DEMAND_INTERVAL_MS 5000
+/** a peer that a refresh did not make known does not ask again for this
+ *  long (ms) */
+#define NEGATIVE_TTL_MS 60000
+/** peers remembered as unknown */
+#define NEGATIVE_MAX 32
+
+/**
+ * A peer system ID the capabilities did not know when it was asked about.
+ */
+typedef struct {
+	/** hash of the system ID, 0 for an empty slot */
+	u_int hash;
+	/** when it was first asked about (monotonic ms) */
+	uint64_t since;
+} unknown_peer_t;
 
 typedef struct private_skip_kp_t private_skip_kp_t;
 
@@ -54,6 +70,9 @@ struct private_skip_kp_t {
 	/** connections using this profile (char*) */
 	linked_list_t *connections;
 
+	/** globs the peer's system ID must match, NULL for any (char*) */
+	linked_list_t *expected_peers;
+
 	/** TRUE if marked as default profile */
 	bool is_default;
 
@@ -77,6 +96,12 @@ struct private_skip_kp_t {
 
 	/** pause after the next failed fetch (ms) */
 	u_int retry_ms;
+
+	/** when an IKE_SA last asked for a refresh (monotonic ms), 0 never */
+	uint64_t last_demand;
+
+	/** peers unknown to the capabilities when asked about */
+	unknown_peer_t unknown[NEGATIVE_MAX];
 
 	/** set to stop the refresh thread */
 	bool stopping;
@@ -202,14 +227,58 @@ METHOD(skip_kp_t, get_name, const char*,
 }
 
 /**
- * Fetch the capabilities soon instead of after the backoff: an IKE_SA needs
- * them. Call with the mutex held.
+ * Fetch the capabilities now instead of at the next refresh or after the
+ * backoff, because an IKE_SA needs what they lack; at most once per
+ * DEMAND_INTERVAL_MS, whoever asks: the refresh thread is the only one that
+ * fetches. Call with the mutex held.
  */
 static void request_refresh(private_skip_kp_t *this)
 {
-	this->next_fetch = min(this->next_fetch, now_ms() + RETRY_MIN_MS);
-	this->retry_ms = RETRY_MIN_MS;
+	uint64_t now = now_ms();
+
+	if (this->last_demand && now - this->last_demand < DEMAND_INTERVAL_MS)
+	{
+		return;
+	}
+	this->last_demand = now;
+	this->next_fetch = min(this->next_fetch, now);
 	this->condvar->signal(this->condvar);
+}
+
+/**
+ * Whether a peer the capabilities do not know should ask for a refresh: not
+ * if it asked before and a refresh since did not make it known. Call with
+ * the mutex held.
+ */
+static bool unknown_peer_asks(private_skip_kp_t *this, const char *peer)
+{
+	u_int hash = chunk_hash(chunk_from_str((char*)peer)) ?: 1;
+	unknown_peer_t *oldest = &this->unknown[0];
+	uint64_t now = now_ms();
+	int i;
+
+	for (i = 0; i < NEGATIVE_MAX; i++)
+	{
+		if (this->unknown[i].hash == hash)
+		{
+			if (now - this->unknown[i].since > NEGATIVE_TTL_MS)
+			{
+				this->unknown[i].since = now;
+				return TRUE;
+			}
+			/* known unknown once capabilities arrived after it asked */
+			return !this->caps || this->caps_time < this->unknown[i].since;
+		}
+		if (this->unknown[i].since < oldest->since)
+		{
+			oldest = &this->unknown[i];
+		}
+	}
+	*oldest = (unknown_peer_t){
+		.hash = hash,
+		.since = now,
+	};
+	return TRUE;
 }
 
 METHOD(skip_kp_t, get_local_system_id, bool,
@@ -239,8 +308,7 @@ METHOD(skip_kp_t, allows_cached, bool,
 
 	this->mutex->lock(this->mutex);
 	allowed = this->caps && skip_capabilities_allows(this->caps, peer);
-	if (!allowed && (!this->caps ||
-					 now_ms() - this->caps_time > REFETCH_ON_MISS_MS))
+	if (!allowed && unknown_peer_asks(this, peer))
 	{	/* a new peer KP may have been added */
 		request_refresh(this);
 	}
@@ -248,42 +316,58 @@ METHOD(skip_kp_t, allows_cached, bool,
 	return allowed;
 }
 
-METHOD(skip_kp_t, allows, bool,
-	private_skip_kp_t *this, const char *peer, skip_error_t *err)
+METHOD(skip_kp_t, expects_peer, bool,
+	private_skip_kp_t *this, const char *peer)
 {
-	bool known, allowed, stale;
-	int attempt;
+	enumerator_t *enumerator;
+	char *glob;
+	bool match;
 
-	for (attempt = 0; attempt < 2; attempt++)
+	if (!this->expected_peers)
 	{
-		this->mutex->lock(this->mutex);
-		known = this->caps != NULL;
-		allowed = known && skip_capabilities_allows(this->caps, peer);
-		stale = !known || now_ms() - this->caps_time > REFETCH_ON_MISS_MS;
-		this->mutex->unlock(this->mutex);
-		if (allowed || !stale || attempt || !fetch_capabilities(this))
+		return TRUE;
+	}
+	enumerator = this->expected_peers->create_enumerator(this->expected_peers);
+	while ((match = enumerator->enumerate(enumerator, &glob)))
+	{
+		if (skip_glob_match(glob, peer))
 		{
 			break;
 		}
 	}
-	if (!known)
-	{	/* let the key request itself report why the KP cannot be used */
-		return TRUE;
-	}
-	if (!allowed)
+	enumerator->destroy(enumerator);
+	return match;
+}
+
+/**
+ * Whether a key request for a peer may go to the KP: refused only if the
+ * cached capabilities do not know the peer (no I/O: without capabilities
+ * the key request itself reports why the KP cannot be used).
+ */
+static bool check_peer(private_skip_kp_t *this, const char *peer,
+					   skip_error_t *err)
+{
+	bool known, allowed;
+
+	this->mutex->lock(this->mutex);
+	known = this->caps != NULL;
+	this->mutex->unlock(this->mutex);
+	allowed = allows_cached(this, peer);
+	if (known && !allowed)
 	{
 		skip_error_set(err, SKIP_ERR_INVALID_ARG, 0,
 					   "peer system ID '%s' is not among the remote systems "
 					   "of KP '%s'", peer, this->name);
+		return FALSE;
 	}
-	return allowed;
+	return TRUE;
 }
 
 METHOD(skip_kp_t, get_key, skip_status_t,
 	private_skip_kp_t *this, const char *peer, u_int budget_ms,
 	skip_key_t **key, skip_error_t *err)
 {
-	if (!allows(this, peer, err))
+	if (!check_peer(this, peer, err))
 	{
 		return err->status;
 	}
@@ -295,7 +379,7 @@ METHOD(skip_kp_t, get_key_by_id, skip_status_t,
 	private_skip_kp_t *this, const char *key_id, const char *peer,
 	u_int budget_ms, skip_key_t **key, skip_error_t *err)
 {
-	if (!allows(this, peer, err))
+	if (!check_peer(this, peer, err))
 	{
 		return err->status;
 	}
@@ -334,6 +418,12 @@ METHOD(skip_kp_t, serves_connection, bool,
 							linked_list_match_str, NULL, connection);
 }
 
+METHOD(skip_kp_t, has_connections, bool,
+	private_skip_kp_t *this)
+{
+	return this->connections->get_count(this->connections) > 0;
+}
+
 METHOD(skip_kp_t, is_default, bool,
 	private_skip_kp_t *this)
 {
@@ -354,6 +444,7 @@ METHOD(skip_kp_t, destroy, void,
 	DESTROY_IF(this->client);
 	skip_capabilities_destroy(this->caps);
 	this->connections->destroy_function(this->connections, free);
+	DESTROY_FUNCTION_IF(this->expected_peers, free);
 	free(this->fallback_name);
 	this->condvar->destroy(this->condvar);
 	this->mutex->destroy(this->mutex);
@@ -431,8 +522,14 @@ static bool create_client(private_skip_kp_t *this)
 						"%s.plugins.skip.kp.%s.tls12", FALSE, lib->ns,
 						this->name);
 	config.connections = lib->settings->get_int(lib->settings,
-						"%s.plugins.skip.kp.%s.connections",
+						"%s.plugins.skip.kp.%s.pool_size",
 						SKIP_DEFAULT_CONNECTIONS, lib->ns, this->name);
+	if (config.connections < 1 || config.connections > 256)
+	{
+		DBG1(DBG_CFG, "SKIP KP '%s': pool_size must be between 1 and 256",
+			 this->name);
+		return FALSE;
+	}
 	if (streq(auth, "psk"))
 	{
 		identity = setting(this, "psk_identity");
@@ -478,24 +575,70 @@ static bool create_client(private_skip_kp_t *this)
 }
 
 /**
- * Read the "connections" setting: names separated by commas or spaces.
+ * Read a list setting (names separated by commas or spaces), NULL if unset.
  */
-static void load_connections(private_skip_kp_t *this)
+static linked_list_t *load_list(private_skip_kp_t *this, char *key)
 {
 	enumerator_t *enumerator;
-	char *list, *name;
+	linked_list_t *list;
+	char *value, *name;
 
-	list = setting(this, "connections");
-	if (!list)
+	value = setting(this, key);
+	if (!value)
 	{
-		return;
+		return NULL;
 	}
-	enumerator = enumerator_create_token(list, ",", " ");
+	list = linked_list_create();
+	enumerator = enumerator_create_token(value, ",", " ");
 	while (enumerator->enumerate(enumerator, &name))
 	{
-		this->connections->insert_last(this->connections, strdup(name));
+		list->insert_last(list, strdup(name));
 	}
 	enumerator->destroy(enumerator);
+	return list;
+}
+
+/**
+ * Read "connections" (names of connections) and "remote_system_id" (globs).
+ */
+static bool load_lists(private_skip_kp_t *this)
+{
+	enumerator_t *enumerator;
+	linked_list_t *list;
+	char *name;
+	bool ok = TRUE;
+
+	list = load_list(this, "connections");
+	if (list)
+	{
+		this->connections->destroy(this->connections);
+		this->connections = list;
+		if (list->get_count(list) == 1 && list->get_first(list,
+			(void**)&name) == SUCCESS && strspn(name, "0123456789") ==
+			strlen(name))
+		{	/* "connections" was once the pool size */
+			DBG1(DBG_CFG, "SKIP KP '%s': connections = %s names connections "
+				 "this profile serves; the number of KP connections kept "
+				 "open is pool_size", this->name, name);
+		}
+	}
+	this->expected_peers = load_list(this, "remote_system_id");
+	if (this->expected_peers)
+	{
+		enumerator = this->expected_peers->create_enumerator(
+													this->expected_peers);
+		while (enumerator->enumerate(enumerator, &name))
+		{
+			if (!skip_glob_valid(name, strlen(name)))
+			{
+				DBG1(DBG_CFG, "SKIP KP '%s': remote_system_id entry is not a "
+					 "valid system ID glob", this->name);
+				ok = FALSE;
+			}
+		}
+		enumerator->destroy(enumerator);
+	}
+	return ok;
 }
 
 /*
@@ -511,7 +654,7 @@ skip_kp_t *skip_kp_create(const char *name)
 			.get_name = _get_name,
 			.get_local_system_id = _get_local_system_id,
 			.allows_cached = _allows_cached,
-			.allows = _allows,
+			.expects_peer = _expects_peer,
 			.get_key = _get_key,
 			.get_key_by_id = _get_key_by_id,
 			.get_timeout = _get_timeout,
@@ -519,6 +662,7 @@ skip_kp_t *skip_kp_create(const char *name)
 			.get_fallback = _get_fallback,
 			.set_fallback = _set_fallback,
 			.serves_connection = _serves_connection,
+			.has_connections = _has_connections,
 			.is_default = _is_default,
 			.destroy = _destroy,
 		},
@@ -528,7 +672,11 @@ skip_kp_t *skip_kp_create(const char *name)
 		.retry_ms = RETRY_MIN_MS,
 		.connections = linked_list_create(),
 	);
-	load_connections(this);
+	if (!load_lists(this))
+	{
+		destroy(this);
+		return NULL;
+	}
 	this->fallback_name = strdupnull(setting(this, "fallback"));
 	this->is_default = lib->settings->get_bool(lib->settings,
 						"%s.plugins.skip.kp.%s.default", FALSE, lib->ns, name);

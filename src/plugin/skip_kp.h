@@ -50,8 +50,11 @@ struct skip_kp_t {
 	/**
 	 * Whether the KP shares keys with a peer, by the cached capabilities.
 	 *
-	 * Does no I/O; if the capabilities are missing or do not know the peer,
-	 * a refresh is triggered.
+	 * Does no I/O, so that no IKE_SA ever waits for capabilities. If the
+	 * capabilities are missing or do not know the peer, the refresh thread
+	 * is asked for a refresh: at most one every few seconds, and not again
+	 * for a peer that a refresh did not make known (so a flood of made-up
+	 * system IDs costs one KP request every few seconds, in that thread).
 	 *
 	 * @param peer		peer's system ID (validated)
 	 * @return			TRUE if the cached capabilities allow the peer
@@ -59,19 +62,17 @@ struct skip_kp_t {
 	bool (*allows_cached)(skip_kp_t *this, const char *peer);
 
 	/**
-	 * Whether the KP shares keys with a peer; the capabilities are fetched
-	 * again (I/O) if they are missing or do not know the peer.
+	 * Whether the profile accepts a peer system ID at all: its
+	 * remote_system_id globs, if configured, match it.
 	 *
 	 * @param peer		peer's system ID (validated)
-	 * @param err		receives the reason if not
-	 * @return			TRUE if allowed, or if the KP is unreachable (the key
-	 *					request then reports why)
 	 */
-	bool (*allows)(skip_kp_t *this, const char *peer, skip_error_t *err);
+	bool (*expects_peer)(skip_kp_t *this, const char *peer);
 
 	/**
 	 * Get a new key shared with the KP of a peer (GET /key). Checks the
-	 * peer's system ID against the KP's capabilities first.
+	 * peer's system ID against the cached capabilities first (no I/O: the
+	 * whole budget is the key request's).
 	 *
 	 * Does KP I/O bounded by budget_ms: call it from an IKE_SA's worker
 	 * thread, never from a listener hook.
@@ -128,6 +129,12 @@ struct skip_kp_t {
 	 * "connections" setting lists it).
 	 */
 	bool (*serves_connection)(skip_kp_t *this, const char *connection);
+
+	/**
+	 * Whether the profile lists connections (and serves only those as
+	 * responder).
+	 */
+	bool (*has_connections)(skip_kp_t *this);
 
 	/**
 	 * Whether the profile is marked as the default one.

@@ -9,8 +9,13 @@
 
 #include "skip_kp_set.h"
 
-#include <daemon.h>
+#include <library.h>
 #include <collections/array.h>
+
+/** a KP attempt with less time left than this is not started (ms) */
+#define MIN_ATTEMPT_MS 50
+/** longest fallback chain followed */
+#define MAX_CHAIN 16
 
 typedef struct private_skip_kp_set_t private_skip_kp_set_t;
 
@@ -45,8 +50,48 @@ METHOD(skip_kp_set_t, for_connection, skip_kp_t*,
 	return found;
 }
 
-METHOD(skip_kp_set_t, for_peer_cached, skip_kp_t*,
-	private_skip_kp_set_t *this, const char *peer)
+METHOD(skip_kp_set_t, to_announce, skip_kp_t*,
+	private_skip_kp_set_t *this, skip_kp_t *kp)
+{
+	char sid[SKIP_SYSTEM_ID_MAX + 1];
+	skip_kp_t *current;
+	int steps;
+
+	for (current = kp, steps = 0; current && steps < MAX_CHAIN;
+		 current = current->get_fallback(current), steps++)
+	{
+		if (current->get_local_system_id(current, sid))
+		{
+			return current;
+		}
+	}
+	return kp;
+}
+
+/**
+ * Whether a profile may serve one of the given connections as responder.
+ */
+static bool serves_any(skip_kp_t *kp, char **connections, int count)
+{
+	int i;
+
+	if (!kp->has_connections(kp))
+	{
+		return TRUE;
+	}
+	for (i = 0; i < count; i++)
+	{
+		if (kp->serves_connection(kp, connections[i]))
+		{
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+METHOD(skip_kp_set_t, for_peer, skip_kp_t*,
+	private_skip_kp_set_t *this, const char *peer, char **connections,
+	int count)
 {
 	enumerator_t *enumerator;
 	skip_kp_t *kp, *found = NULL;
@@ -54,7 +99,8 @@ METHOD(skip_kp_set_t, for_peer_cached, skip_kp_t*,
 	enumerator = array_create_enumerator(this->kps);
 	while (enumerator->enumerate(enumerator, &kp))
 	{
-		if (kp->allows_cached(kp, peer))
+		if (serves_any(kp, connections, count) && kp->expects_peer(kp, peer) &&
+			kp->allows_cached(kp, peer))
 		{
 			found = kp;
 			break;
@@ -64,31 +110,104 @@ METHOD(skip_kp_set_t, for_peer_cached, skip_kp_t*,
 	return found;
 }
 
-METHOD(skip_kp_set_t, for_peer, skip_kp_t*,
-	private_skip_kp_set_t *this, const char *peer)
+static uint64_t now_ms()
 {
-	enumerator_t *enumerator;
-	skip_kp_t *kp, *found;
-	skip_error_t err;
-	char sid[SKIP_SYSTEM_ID_MAX + 1];
+	timeval_t tv;
 
-	found = for_peer_cached(this, peer);
-	if (found)
+	time_monotonic(&tv);
+	return (uint64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+/**
+ * The KPs that may serve an IKE_SA: its KP and the fallbacks that have the
+ * system ID announced to the peer (the peer's KP knows keys under it).
+ */
+static int chain(skip_kp_t *kp, const char *local_sid,
+				 skip_kp_t *kps[MAX_CHAIN])
+{
+	char sid[SKIP_SYSTEM_ID_MAX + 1];
+	int count = 0, steps;
+
+	for (steps = 0; kp && steps < MAX_CHAIN;
+		 kp = kp->get_fallback(kp), steps++)
 	{
-		return found;
-	}
-	enumerator = array_create_enumerator(this->kps);
-	while (enumerator->enumerate(enumerator, &kp))
-	{	/* allows() says yes for an unreachable KP: only take a KP whose
-		 * capabilities we have */
-		if (kp->allows(kp, peer, &err) && kp->get_local_system_id(kp, sid))
+		if (kp->get_local_system_id(kp, sid) && streq(sid, local_sid))
 		{
-			found = kp;
-			break;
+			kps[count++] = kp;
+		}
+		else
+		{
+			DBG2(DBG_CFG, "SKIP: KP '%s' does not have system ID '%s', "
+				 "skipped", kp->get_name(kp), local_sid);
 		}
 	}
-	enumerator->destroy(enumerator);
-	return found;
+	return count;
+}
+
+METHOD(skip_kp_set_t, get_key, skip_status_t,
+	private_skip_kp_set_t *this, skip_kp_t *kp, const char *local_sid,
+	const char *peer, const char *key_id, skip_key_t **key, skip_error_t *err)
+{
+	skip_kp_t *kps[MAX_CHAIN];
+	uint64_t deadline, now;
+	skip_status_t status;
+	int count, i;
+	u_int share;
+
+	if (!local_sid[0])
+	{
+		skip_error_set(err, SKIP_ERR_INVALID_ARG, 0, "our system ID was not "
+					   "announced to the peer, its KP cannot know the key");
+		return err->status;
+	}
+	if (!kp->expects_peer(kp, peer))
+	{
+		skip_error_set(err, SKIP_ERR_INVALID_ARG, 0, "peer system ID '%s' is "
+					   "not among the remote_system_id of KP profile '%s'",
+					   peer, kp->get_name(kp));
+		return err->status;
+	}
+	count = chain(kp, local_sid, kps);
+	if (!count)
+	{
+		skip_error_set(err, SKIP_ERR_CONNECT, 0, "no reachable KP has system "
+					   "ID '%s'", local_sid);
+		return err->status;
+	}
+	deadline = now_ms() + kps[0]->get_timeout(kps[0]);
+	skip_error_set(err, SKIP_ERR_TIMEOUT, 0, "no time left in the budget");
+	for (i = 0; i < count; i++)
+	{
+		now = now_ms();
+		if (now + MIN_ATTEMPT_MS > deadline)
+		{
+			break;
+		}
+		/* leave the later KPs of the chain their share of the budget */
+		share = (deadline - now) / (count - i);
+		if (key_id)
+		{
+			status = kps[i]->get_key_by_id(kps[i], key_id, peer, share, key,
+										   err);
+		}
+		else
+		{
+			status = kps[i]->get_key(kps[i], peer, share, key, err);
+		}
+		if (status == SKIP_OK)
+		{
+			DBG1(DBG_CFG, "SKIP: got %zu bit PPK with keyId %s from KP '%s' "
+				 "for peer system ID '%s'", (*key)->key_len * 8,
+				 (*key)->key_id, kps[i]->get_name(kps[i]), peer);
+			return SKIP_OK;
+		}
+		DBG1(DBG_CFG, "SKIP: KP '%s' provided no PPK for peer system ID "
+			 "'%s'%s%s: %s (%s)%s", kps[i]->get_name(kps[i]), peer,
+			 key_id ? " and keyId " : "", key_id ?: "",
+			 skip_status_name(err->status), err->detail,
+			 i + 1 < count ? ", trying the next KP" : "");
+	}
+	return err->status;
 }
 
 METHOD(skip_kp_set_t, destroy, void,
@@ -166,26 +285,70 @@ static bool resolve_fallbacks(private_skip_kp_set_t *this)
 	return ok;
 }
 
+/**
+ * Create an empty set.
+ */
+static private_skip_kp_set_t *create_empty()
+{
+	private_skip_kp_set_t *this;
+
+	INIT(this,
+		.public = {
+			.for_connection = _for_connection,
+			.to_announce = _to_announce,
+			.for_peer = _for_peer,
+			.get_key = _get_key,
+			.destroy = _destroy,
+		},
+		.kps = array_create(0, 0),
+	);
+	return this;
+}
+
+/**
+ * Add a profile; the first, or the first marked default, is the default.
+ */
+static void add(private_skip_kp_set_t *this, skip_kp_t *kp)
+{
+	array_insert(this->kps, ARRAY_TAIL, kp);
+	if (!this->default_kp || (kp->is_default(kp) &&
+							  !this->default_kp->is_default(this->default_kp)))
+	{
+		this->default_kp = kp;
+	}
+}
+
+/*
+ * Described in header
+ */
+skip_kp_set_t *skip_kp_set_create_from(skip_kp_t **kps, int count)
+{
+	private_skip_kp_set_t *this = create_empty();
+	int i;
+
+	for (i = 0; i < count; i++)
+	{
+		add(this, kps[i]);
+	}
+	if (!count || !resolve_fallbacks(this))
+	{
+		destroy(this);
+		return NULL;
+	}
+	return &this->public;
+}
+
 /*
  * Described in header
  */
 skip_kp_set_t *skip_kp_set_create()
 {
-	private_skip_kp_set_t *this;
+	private_skip_kp_set_t *this = create_empty();
 	enumerator_t *enumerator;
 	skip_kp_t *kp;
 	char *name;
 	bool ok = TRUE;
 
-	INIT(this,
-		.public = {
-			.for_connection = _for_connection,
-			.for_peer_cached = _for_peer_cached,
-			.for_peer = _for_peer,
-			.destroy = _destroy,
-		},
-		.kps = array_create(0, 0),
-	);
 	enumerator = lib->settings->create_section_enumerator(lib->settings,
 											"%s.plugins.skip.kp", lib->ns);
 	while (enumerator->enumerate(enumerator, &name))
@@ -196,12 +359,7 @@ skip_kp_set_t *skip_kp_set_create()
 			ok = FALSE;
 			break;
 		}
-		array_insert(this->kps, ARRAY_TAIL, kp);
-		if (!this->default_kp || (kp->is_default(kp) &&
-								  !this->default_kp->is_default(this->default_kp)))
-		{
-			this->default_kp = kp;
-		}
+		add(this, kp);
 	}
 	enumerator->destroy(enumerator);
 

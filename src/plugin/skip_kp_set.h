@@ -26,7 +26,9 @@ typedef struct skip_kp_set_t skip_kp_set_t;
  * several, an initiated connection uses the profile that lists it in
  * "connections" (else the default profile: the one with "default = yes",
  * or the first); a responder uses the first profile whose KP shares keys
- * with the peer's system ID. Each profile may name a fallback profile.
+ * with the peer's system ID (see for_peer()). Each profile may name a
+ * fallback profile. The set also runs a key request along a profile's
+ * fallback chain, within one budget.
  */
 struct skip_kp_set_t {
 
@@ -39,22 +41,51 @@ struct skip_kp_set_t {
 	skip_kp_t *(*for_connection)(skip_kp_set_t *this, const char *connection);
 
 	/**
-	 * The first profile whose cached capabilities allow a peer's system ID.
-	 * Does no I/O; profiles that do not know the peer are asked to refresh.
+	 * The KP of a connection's chain (its profile and fallbacks) to
+	 * announce: the first whose system ID is known, since a KP that cannot
+	 * be reached cannot make keys. Does no I/O.
 	 *
-	 * @param peer			peer's system ID (validated)
-	 * @return				profile, NULL if none
+	 * @param kp			profile of the connection
+	 * @return				KP to announce (kp itself if none is known)
 	 */
-	skip_kp_t *(*for_peer_cached)(skip_kp_set_t *this, const char *peer);
+	skip_kp_t *(*to_announce)(skip_kp_set_t *this, skip_kp_t *kp);
 
 	/**
-	 * The first profile that shares keys with a peer's system ID, fetching
-	 * capabilities again where they do not know it (I/O).
+	 * The profile a responder uses for a peer: the first, in the order of
+	 * the settings, that may serve one of the connections the IKE_SA may
+	 * end up with (it lists one of them, or lists none), whose
+	 * remote_system_id globs accept the peer, and whose cached
+	 * capabilities share keys with it. Does no I/O; profiles that do not
+	 * know the peer are asked to refresh in the background.
 	 *
 	 * @param peer			peer's system ID (validated)
+	 * @param connections	names of the SKIP connections that may match
+	 * @param count			number of connections
 	 * @return				profile, NULL if none
 	 */
-	skip_kp_t *(*for_peer)(skip_kp_set_t *this, const char *peer);
+	skip_kp_t *(*for_peer)(skip_kp_set_t *this, const char *peer,
+						   char **connections, int count);
+
+	/**
+	 * Get a new key for a peer (initiator), or the key of the keyId the peer
+	 * sent (responder), from a profile's chain: the
+	 * profile and those of its fallbacks that have the system ID announced
+	 * to the peer, one after the other, within the profile's budget (each
+	 * gets an equal share of what is left). KP I/O: call it from an IKE_SA's
+	 * worker thread.
+	 *
+	 * @param kp			profile of the IKE_SA
+	 * @param local_sid		our system ID as announced to the peer
+	 * @param peer			peer's system ID
+	 * @param key_id		keyId the peer sent (responder), NULL for a new key
+	 * @param key			receives keyId and key
+	 * @param err			receives the reason on failure
+		 * @return				SKIP_OK on success
+	 */
+	skip_status_t (*get_key)(skip_kp_set_t *this, skip_kp_t *kp,
+							 const char *local_sid, const char *peer,
+							 const char *key_id, skip_key_t **key,
+							 skip_error_t *err);
 
 	/**
 	 * Destroy all profiles.
@@ -69,5 +100,14 @@ struct skip_kp_set_t {
  *				(logged)
  */
 skip_kp_set_t *skip_kp_set_create();
+
+/**
+ * Create a set of given profiles (tests): fallbacks are resolved by name.
+ *
+ * @param kps		profiles, the set takes them over
+ * @param count		number of profiles
+ * @return			set, NULL if the fallbacks are invalid
+ */
+skip_kp_set_t *skip_kp_set_create_from(skip_kp_t **kps, int count);
 
 #endif /** SKIP_KP_SET_H_ @}*/

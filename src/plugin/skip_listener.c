@@ -8,13 +8,13 @@
  */
 
 #include "skip_listener.h"
+#include "skip_ike_sa.h"
 #include "skip_peer_cfg.h"
+#include "skip_responder.h"
 #include "skip_wire.h"
 
 #include <daemon.h>
-#include <collections/linked_list.h>
 #include <encoding/payloads/notify_payload.h>
-#include <threading/mutex.h>
 
 typedef struct private_skip_listener_t private_skip_listener_t;
 
@@ -28,59 +28,29 @@ struct private_skip_listener_t {
 
 	/** per-IKE_SA state */
 	skip_sa_table_t *sas;
-
-	/** IKE_SAs being reestablished (reestablish_t) */
-	linked_list_t *reestablishing;
-
-	/** protects reestablishing */
-	mutex_t *mutex;
 };
 
 /**
- * A new IKE_SA replacing an old one (reauthentication): its IKE_SA_INIT is
- * sent while the old IKE_SA is the thread's current one.
+ * The IKE_SA a message belongs to. The bus passes the thread's current
+ * IKE_SA, which is the old one for the first IKE_SA_INIT of an IKE_SA that
+ * replaces it (make-before-break reauthentication on strongSwan 5.9.x):
+ * such a message is known by its initiator SPI only.
  */
-typedef struct {
-	ike_sa_t *old;
-	ike_sa_t *new;
-} reestablish_t;
-
-/**
- * The IKE_SA a message belongs to: the bus passes the thread's current
- * IKE_SA, which is the old one for the first message of a reestablished
- * IKE_SA.
- */
-static ike_sa_t *message_sa(private_skip_listener_t *this, ike_sa_t *ike_sa,
-							message_t *message)
+static skip_sa_id_t message_sa_id(ike_sa_t *ike_sa, message_t *message)
 {
-	ike_sa_id_t *id = message->get_ike_sa_id(message);
-	enumerator_t *enumerator;
-	reestablish_t *entry;
-	ike_sa_t *found = ike_sa;
+	ike_sa_id_t *msg = message->get_ike_sa_id(message);
+	skip_sa_id_t id = skip_sa_id(ike_sa);
 
-	if (ike_sa->get_id(ike_sa)->equals(ike_sa->get_id(ike_sa), id))
+	if (msg->get_initiator_spi(msg) != id.spi_i)
 	{
-		return ike_sa;
+		id.unique_id = 0;
+		id.spi_i = msg->get_initiator_spi(msg);
 	}
-	this->mutex->lock(this->mutex);
-	enumerator = this->reestablishing->create_enumerator(this->reestablishing);
-	while (enumerator->enumerate(enumerator, &entry))
-	{
-		if (entry->old == ike_sa &&
-			entry->new->get_id(entry->new)->equals(entry->new->get_id(entry->new),
-												   id))
-		{
-			found = entry->new;
-			break;
-		}
-	}
-	enumerator->destroy(enumerator);
-	this->mutex->unlock(this->mutex);
-	return found;
+	return id;
 }
 
 /**
- * Put a KP's system ID into a USE_PPK notify and remember it.
+ * Put a KP's system ID into a USE_PPK notify.
  *
  * @param kp		KP to announce
  * @param sid		receives the system ID sent, empty if none
@@ -101,166 +71,140 @@ static void announce(skip_kp_t *kp, notify_payload_t *notify,
 }
 
 /**
- * The first KP of a connection's chain (profile and fallbacks) whose system
- * ID is known: a KP that cannot be reached is not announced.
+ * Outbound IKE_SA_INIT request: announce our system ID (step 1); a restart
+ * (COOKIE, INVALID_KE_PAYLOAD) begins anew.
  */
-static skip_kp_t *first_known(skip_kp_t *kp)
+static void init_request_out(private_skip_listener_t *this, ike_sa_t *ike_sa,
+							 skip_sa_id_t id, message_t *message)
 {
 	char sid[SKIP_SYSTEM_ID_MAX + 1];
-	skip_kp_t *current;
-	int steps;
+	notify_payload_t *notify;
+	peer_cfg_t *peer_cfg;
+	skip_kp_t *kp;
 
-	for (current = kp, steps = 0; current && steps < 16;
-		 current = current->get_fallback(current), steps++)
+	notify = message->get_notify(message, USE_PPK);
+	/* a replacing IKE_SA has the configuration of the one it replaces */
+	peer_cfg = ike_sa->get_peer_cfg(ike_sa);
+	if (!notify || !skip_peer_cfg_dynamic(peer_cfg))
 	{
-		if (current->get_local_system_id(current, sid))
-		{
-			return current;
-		}
+		this->sas->remove(this->sas, id);
+		return;
 	}
-	return kp;
+	kp = this->kps->for_connection(this->kps, peer_cfg->get_name(peer_cfg));
+	kp = this->kps->to_announce(this->kps, kp);
+	announce(kp, notify, sid);
+	this->sas->initiate(this->sas, id, kp, sid);
 }
 
 /**
- * Outbound IKE_SA_INIT: announce our system ID (steps 1 and 4).
+ * Outbound IKE_SA_INIT response: announce our system ID if a KP serves the
+ * peer (step 4). charon answers USE_PPK only if a PPK may be available.
  */
-static void init_outbound(private_skip_listener_t *this, ike_sa_t *ike_sa,
-						  message_t *message)
+static void init_response_out(private_skip_listener_t *this, ike_sa_t *ike_sa,
+							  skip_sa_id_t id, message_t *message)
 {
-	char sid[SKIP_SYSTEM_ID_MAX + 1], peer[SKIP_SYSTEM_ID_MAX + 1] = "";
-	uint32_t id = ike_sa->get_unique_id(ike_sa);
+	char sid[SKIP_SYSTEM_ID_MAX + 1], peer[SKIP_SYSTEM_ID_MAX + 1];
 	notify_payload_t *notify;
-	peer_cfg_t *peer_cfg;
-	skip_kp_t *kp = NULL;
-	skip_sa_t *sa;
+	skip_kp_t *kp;
+	bool chosen;
 
 	notify = message->get_notify(message, USE_PPK);
-	if (message->get_request(message))
-	{	/* initiator; a restart (cookie, INVALID_KE) begins anew */
-		peer_cfg = ike_sa->get_peer_cfg(ike_sa);
-		if (!notify || !skip_peer_cfg_dynamic(peer_cfg))
-		{
-			this->sas->remove(this->sas, id);
-			return;
-		}
-		kp = this->kps->for_connection(this->kps,
-									   peer_cfg->get_name(peer_cfg));
-		kp = first_known(kp);
-		announce(kp, notify, sid);
-		sa = this->sas->lock(this->sas, id, TRUE);
-		skip_sa_reset_key(sa);
-		sa->peer_sid[0] = '\0';
-		sa->initiator = TRUE;
-		sa->kp = kp;
-		strcpy(sa->local_sid, sid);
-		this->sas->unlock(this->sas);
-		return;
-	}
-	/* responder: charon answers USE_PPK only if a PPK may be available */
-	sa = this->sas->lock(this->sas, id, FALSE);
-	if (sa && !sa->initiator && sa->peer_sid[0])
-	{
-		kp = sa->kp;
-		strcpy(peer, sa->peer_sid);
-	}
-	this->sas->unlock(this->sas);
+	kp = this->sas->get_kp(this->sas, id, &chosen, peer);
 	if (!notify || !peer[0])
 	{
 		return;
 	}
-	if (!kp)
-	{
-		kp = this->kps->for_peer_cached(this->kps, peer);
+	if (!chosen)
+	{	/* our credential set was not asked: a static PPK answered first */
+		kp = skip_responder_choose_kp(this->kps, ike_sa, peer);
 	}
 	if (!kp)
 	{
-		DBG1(DBG_IKE, "SKIP: none of our KPs shares keys with peer system ID "
-			 "'%s', answering USE_PPK without SKIP", peer);
+		this->sas->choose_kp(this->sas, id, NULL);
 		return;
 	}
 	announce(kp, notify, sid);
-	sa = this->sas->lock(this->sas, id, FALSE);
-	if (sa)
-	{
-		sa->kp = kp;
-		strcpy(sa->local_sid, sid);
-	}
-	this->sas->unlock(this->sas);
+	this->sas->announced(this->sas, id, kp, sid);
 }
 
 /**
- * Inbound IKE_SA_INIT: learn the peer's system ID (steps 2 and 5).
+ * Parse a USE_PPK notify (log what is not usable).
+ *
+ * @param sid		receives the system ID
  */
-static void init_inbound(private_skip_listener_t *this, ike_sa_t *ike_sa,
-						 message_t *message)
+static skip_peer_use_ppk_t parse_use_ppk(notify_payload_t *notify,
+										 char sid[SKIP_SYSTEM_ID_MAX + 1])
 {
-	uint32_t id = ike_sa->get_unique_id(ike_sa);
-	char sid[SKIP_SYSTEM_ID_MAX + 1];
-	notify_payload_t *notify;
-	skip_wire_t result;
 	chunk_t data;
-	skip_sa_t *sa;
-	bool request;
 
-	request = message->get_request(message);
-	notify = message->get_notify(message, USE_PPK);
 	if (!notify)
 	{
-		if (request)
-		{
-			this->sas->remove(this->sas, id);
-		}
-		return;
+		return SKIP_PEER_NO_USE_PPK;
 	}
 	data = notify->get_notification_data(notify);
-	result = skip_wire_parse_use_ppk(data.ptr, data.len, sid);
-
-	sa = this->sas->lock(this->sas, id, request && result == SKIP_WIRE_VALID);
-	if (sa && sa->initiator == request)
-	{	/* not a state of ours for this direction */
-		sa = NULL;
-	}
-	if (sa)
-	{
-		if (request)
-		{
-			skip_sa_reset_key(sa);
-			sa->kp = NULL;
-		}
-		if (result == SKIP_WIRE_VALID)
-		{
-			strcpy(sa->peer_sid, sid);
-		}
-	}
-	this->sas->unlock(this->sas);
-
-	switch (result)
+	switch (skip_wire_parse_use_ppk(data.ptr, data.len, sid))
 	{
 		case SKIP_WIRE_VALID:
-			if (sa)
-			{
-				DBG2(DBG_IKE, "SKIP: peer announced system ID '%s' in USE_PPK",
-					 sid);
-			}
-			break;
+			return SKIP_PEER_SKIP;
 		case SKIP_WIRE_EMPTY:
-			if (request)
-			{
-				this->sas->remove(this->sas, id);
-			}
-			else if (sa)
-			{
-				DBG1(DBG_IKE, "SKIP: peer sent USE_PPK without a system ID, "
-					 "it does not support SKIP: no dynamic PPK available");
-			}
-			break;
+			return SKIP_PEER_PLAIN;
 		case SKIP_WIRE_INVALID:
+		default:
 			DBG1(DBG_IKE, "SKIP: USE_PPK data of %zu bytes is not a valid "
 				 "system ID, ignored", data.len);
-			if (request)
-			{
-				this->sas->remove(this->sas, id);
-			}
+			return SKIP_PEER_INVALID;
+	}
+}
+
+/**
+ * Inbound IKE_SA_INIT request: learn the peer's system ID (step 2).
+ */
+static void init_request_in(private_skip_listener_t *this, skip_sa_id_t id,
+							message_t *message)
+{
+	char sid[SKIP_SYSTEM_ID_MAX + 1] = "";
+	notify_payload_t *notify;
+	skip_peer_use_ppk_t use_ppk;
+
+	notify = message->get_notify(message, USE_PPK);
+	if (!notify)
+	{	/* no PPK at all: nothing for us */
+		this->sas->remove(this->sas, id);
+		return;
+	}
+	use_ppk = parse_use_ppk(notify, sid);
+	this->sas->request_received(this->sas, id, use_ppk, sid);
+	if (use_ppk == SKIP_PEER_SKIP)
+	{
+		DBG2(DBG_IKE, "SKIP: peer announced system ID '%s' in USE_PPK", sid);
+	}
+}
+
+/**
+ * Inbound IKE_SA_INIT response: learn the peer's system ID (step 5).
+ */
+static void init_response_in(private_skip_listener_t *this, skip_sa_id_t id,
+							 message_t *message)
+{
+	char sid[SKIP_SYSTEM_ID_MAX + 1] = "";
+	skip_peer_use_ppk_t use_ppk;
+
+	use_ppk = parse_use_ppk(message->get_notify(message, USE_PPK), sid);
+	if (!this->sas->response_received(this->sas, id, use_ppk, sid))
+	{	/* not a SKIP IKE_SA (or an IKE_SA_INIT answered with an error) */
+		return;
+	}
+	switch (use_ppk)
+	{
+		case SKIP_PEER_SKIP:
+			DBG2(DBG_IKE, "SKIP: peer announced system ID '%s' in USE_PPK",
+				 sid);
+			break;
+		case SKIP_PEER_PLAIN:
+			DBG1(DBG_IKE, "SKIP: peer sent USE_PPK without a system ID, "
+				 "it does not support SKIP: no dynamic PPK available");
+			break;
+		default:
 			break;
 	}
 }
@@ -268,44 +212,38 @@ static void init_inbound(private_skip_listener_t *this, ike_sa_t *ike_sa,
 /**
  * Outbound IKE_AUTH request: send our KP's keyId as PPK_ID (step 7).
  */
-static void auth_outbound(private_skip_listener_t *this, ike_sa_t *ike_sa,
-						  message_t *message)
+static void auth_request_out(private_skip_listener_t *this, skip_sa_id_t id,
+							 message_t *message)
 {
+	char key_id[SKIP_KEY_ID_MAX_HEX + 1];
 	uint8_t data[SKIP_PPK_IDENTITY_MAX];
 	notify_payload_t *notify;
-	size_t len = 0;
-	skip_sa_t *sa;
+	size_t len;
 
 	notify = message->get_notify(message, PPK_IDENTITY);
-	if (!notify)
+	if (!notify || !this->sas->get_key_id(this->sas, id, key_id))
 	{
 		return;
 	}
-	sa = this->sas->lock(this->sas, ike_sa->get_unique_id(ike_sa), FALSE);
-	if (sa && sa->initiator && sa->key.len)
-	{
-		len = skip_wire_build_ppk_identity(sa->key_id, data);
-	}
-	this->sas->unlock(this->sas);
+	len = skip_wire_build_ppk_identity(key_id, data);
 	if (len)
 	{
 		notify->set_notification_data(notify, chunk_create(data, len));
-		DBG2(DBG_IKE, "SKIP: sending keyId %.*s in PPK_IDENTITY",
-			 (int)len - 1, data + 1);
+		DBG2(DBG_IKE, "SKIP: sending keyId %s in PPK_IDENTITY", key_id);
 	}
 }
 
 /**
  * Inbound IKE_AUTH request: keep the keyId the initiator sent (step 8).
  */
-static void auth_inbound(private_skip_listener_t *this, ike_sa_t *ike_sa,
-						 message_t *message)
+static void auth_request_in(private_skip_listener_t *this, skip_sa_id_t id,
+							message_t *message)
 {
 	char key_id[SKIP_KEY_ID_MAX_HEX + 1];
+	identification_t *ppk_id = NULL;
 	notify_payload_t *notify;
 	skip_wire_t result;
 	chunk_t data;
-	skip_sa_t *sa;
 
 	notify = message->get_notify(message, PPK_IDENTITY);
 	if (!notify)
@@ -314,27 +252,22 @@ static void auth_inbound(private_skip_listener_t *this, ike_sa_t *ike_sa,
 	}
 	data = notify->get_notification_data(notify);
 	result = skip_wire_parse_ppk_identity(data.ptr, data.len, key_id);
-
-	sa = this->sas->lock(this->sas, ike_sa->get_unique_id(ike_sa), FALSE);
-	if (sa && !sa->initiator)
-	{
-		skip_sa_reset_key(sa);
-		if (result == SKIP_WIRE_VALID)
-		{
-			strcpy(sa->key_id, key_id);
-		}
+	if (result == SKIP_WIRE_VALID)
+	{	/* the PPK_ID charon will look up for it */
+		ppk_id = identification_create_from_data(chunk_skip(data, 1));
 	}
-	else
+	if (!this->sas->key_id_received(this->sas, id,
+							result == SKIP_WIRE_VALID ? key_id : NULL, ppk_id))
 	{
-		sa = NULL;
+		DESTROY_IF(ppk_id);
+		return;
 	}
-	this->sas->unlock(this->sas);
-
-	if (sa && result == SKIP_WIRE_VALID)
+	DESTROY_IF(ppk_id);
+	if (result == SKIP_WIRE_VALID)
 	{
 		DBG2(DBG_IKE, "SKIP: received keyId %s in PPK_IDENTITY", key_id);
 	}
-	else if (sa)
+	else
 	{
 		DBG1(DBG_IKE, "SKIP: PPK_IDENTITY of %zu bytes does not carry a SKIP "
 			 "keyId (PPK_ID_FIXED and hex), no dynamic PPK", data.len);
@@ -345,36 +278,35 @@ METHOD(listener_t, message_hook, bool,
 	private_skip_listener_t *this, ike_sa_t *ike_sa, message_t *message,
 	bool incoming, bool plain)
 {
+	skip_sa_id_t id;
+	bool request;
+
 	if (!plain || !ike_sa ||
 		message->get_major_version(message) != IKEV2_MAJOR_VERSION)
 	{
 		return TRUE;
 	}
-	ike_sa = message_sa(this, ike_sa, message);
+	id = message_sa_id(ike_sa, message);
+	request = message->get_request(message);
 	switch (message->get_exchange_type(message))
 	{
 		case IKE_SA_INIT:
 			if (incoming)
 			{
-				init_inbound(this, ike_sa, message);
+				request ? init_request_in(this, id, message)
+						: init_response_in(this, id, message);
 			}
 			else
 			{
-				init_outbound(this, ike_sa, message);
+				request ? init_request_out(this, ike_sa, id, message)
+						: init_response_out(this, ike_sa, id, message);
 			}
 			break;
 		case IKE_AUTH:
-			if (!message->get_request(message))
+			if (request)
 			{
-				break;
-			}
-			if (incoming)
-			{
-				auth_inbound(this, ike_sa, message);
-			}
-			else
-			{
-				auth_outbound(this, ike_sa, message);
+				incoming ? auth_request_in(this, id, message)
+						 : auth_request_out(this, id, message);
 			}
 			break;
 		default:
@@ -386,8 +318,8 @@ METHOD(listener_t, message_hook, bool,
 METHOD(listener_t, authorize, bool,
 	private_skip_listener_t *this, ike_sa_t *ike_sa, bool final, bool *success)
 {
+	char reason[SKIP_SA_REASON_MAX];
 	peer_cfg_t *peer_cfg;
-	skip_sa_t *sa;
 	bool dynamic_key;
 
 	if (!final || !*success)
@@ -395,15 +327,24 @@ METHOD(listener_t, authorize, bool,
 		return TRUE;
 	}
 	peer_cfg = ike_sa->get_peer_cfg(ike_sa);
-	if (!skip_peer_cfg_dynamic(peer_cfg) ||
-		!skip_peer_cfg_ppk_required(peer_cfg))
+	if (!skip_peer_cfg_dynamic(peer_cfg))
 	{
 		return TRUE;
 	}
-	sa = this->sas->lock(this->sas, ike_sa->get_unique_id(ike_sa), FALSE);
-	dynamic_key = sa && sa->key.len;
-	this->sas->unlock(this->sas);
-
+	this->sas->authorized(this->sas, skip_sa_id(ike_sa), &dynamic_key,
+						  reason);
+	if (!skip_peer_cfg_ppk_required(peer_cfg))
+	{
+		if (!ike_sa->has_condition(ike_sa, COND_PPK))
+		{
+			DBG1(DBG_IKE, "SKIP: WARNING: IKE_SA %s[%u] continues WITHOUT a "
+				 "post-quantum PPK (%s), connection '%s' has ppk_required = "
+				 "no", ike_sa->get_name(ike_sa), ike_sa->get_unique_id(ike_sa),
+				 reason[0] ? reason : "the peer did not use one",
+				 peer_cfg->get_name(peer_cfg));
+		}
+		return TRUE;
+	}
 	/* strongSwan before 6.1 lets an initiator continue without PPK if the
 	 * responder ignores it, even if one is required; and a responder takes
 	 * any static PPK whose ID matches %any: enforce the dynamic PPK here */
@@ -430,7 +371,7 @@ METHOD(listener_t, ike_state_change, bool,
 	private_skip_listener_t *this, ike_sa_t *ike_sa, ike_sa_state_t state)
 {
 	if (state == IKE_DESTROYING &&
-		this->sas->remove(this->sas, ike_sa->get_unique_id(ike_sa)))
+		this->sas->remove(this->sas, skip_sa_id(ike_sa)))
 	{
 		DBG2(DBG_IKE, "SKIP: wiped the state of IKE_SA %s[%u], %u IKE_SAs "
 			 "with state remain", ike_sa->get_name(ike_sa),
@@ -439,49 +380,9 @@ METHOD(listener_t, ike_state_change, bool,
 	return TRUE;
 }
 
-METHOD(listener_t, ike_reestablish_pre, bool,
-	private_skip_listener_t *this, ike_sa_t *old, ike_sa_t *new)
-{
-	reestablish_t *entry;
-
-	INIT(entry,
-		.old = old,
-		.new = new,
-	);
-	this->mutex->lock(this->mutex);
-	this->reestablishing->insert_last(this->reestablishing, entry);
-	this->mutex->unlock(this->mutex);
-	return TRUE;
-}
-
-METHOD(listener_t, ike_reestablish_post, bool,
-	private_skip_listener_t *this, ike_sa_t *old, ike_sa_t *new,
-	bool initiated)
-{
-	enumerator_t *enumerator;
-	reestablish_t *entry;
-
-	this->mutex->lock(this->mutex);
-	enumerator = this->reestablishing->create_enumerator(this->reestablishing);
-	while (enumerator->enumerate(enumerator, &entry))
-	{
-		if (entry->new == new)
-		{
-			this->reestablishing->remove_at(this->reestablishing, enumerator);
-			free(entry);
-			break;
-		}
-	}
-	enumerator->destroy(enumerator);
-	this->mutex->unlock(this->mutex);
-	return TRUE;
-}
-
 METHOD(skip_listener_t, destroy, void,
 	private_skip_listener_t *this)
 {
-	this->reestablishing->destroy_function(this->reestablishing, free);
-	this->mutex->destroy(this->mutex);
 	free(this);
 }
 
@@ -498,15 +399,11 @@ skip_listener_t *skip_listener_create(skip_kp_set_t *kps, skip_sa_table_t *sas)
 				.message = _message_hook,
 				.authorize = _authorize,
 				.ike_state_change = _ike_state_change,
-				.ike_reestablish_pre = _ike_reestablish_pre,
-				.ike_reestablish_post = _ike_reestablish_post,
 			},
 			.destroy = _destroy,
 		},
 		.kps = kps,
 		.sas = sas,
-		.reestablishing = linked_list_create(),
-		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
 	);
 	return &this->public;
 }

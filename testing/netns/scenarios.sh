@@ -161,7 +161,7 @@ scenario_skip_to_plain_required() {
 	testbed_up psk
 	expect_failed_on_both
 	expect_log a "SKIP: peer sent USE_PPK without a system ID, it does not support SKIP"
-	expect_log a "SKIP: no dynamic PPK for IKE_SA skip\[[0-9]+\] \(the peer announced no SKIP system ID in USE_PPK\), connection 'skip' requires one"
+	expect_log a "SKIP: no dynamic PPK for IKE_SA skip\[[0-9]+\] \(the peer sent USE_PPK without a system ID, it does not support SKIP\), connection 'skip' requires one"
 	echo "SKIP initiator refused a plain RFC 8784 peer, with a clear log line"
 }
 
@@ -173,7 +173,7 @@ scenario_skip_to_plain_optional() {
 	PPK_REQUIRED_b=no
 	testbed_up psk
 	initiate || fail "initiate failed"
-	expect_log a "SKIP: WARNING: IKE_SA skip\[[0-9]+\] continues WITHOUT a post-quantum PPK \(the peer announced no SKIP system ID in USE_PPK\)"
+	expect_log a "SKIP: WARNING: IKE_SA skip\[[0-9]+\] continues WITHOUT a post-quantum PPK \(the peer sent USE_PPK without a system ID, it does not support SKIP\)"
 	expect_sa_without_ppk a
 	expect_sa_without_ppk b
 	echo "SKIP initiator fell back with a plain peer (optional PPK), loud warning"
@@ -187,7 +187,7 @@ scenario_plain_to_skip_required() {
 	PPK_ID_a=static-1
 	testbed_up psk
 	expect_failed_on_both
-	expect_log b "SKIP: no dynamic PPK for IKE_SA skip\[[0-9]+\] \(the peer announced no SKIP system ID in USE_PPK\), connection 'skip' requires one"
+	expect_log b "SKIP: no dynamic PPK for IKE_SA skip\[[0-9]+\] \(the peer sent USE_PPK without a system ID, it does not support SKIP\), connection 'skip' requires one"
 	expect_no_log b "SKIP: got .* PPK"
 	expect_log b "SKIP: connection 'skip' requires a dynamic PPK, but IKE_SA skip\[[0-9]+\] used a PPK that did not come from SKIP, refusing it"
 	echo "plain RFC 8784 initiator refused on a dynamic-PPK connection"
