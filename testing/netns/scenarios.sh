@@ -317,6 +317,58 @@ scenario_simultaneous_initiation() {
 	echo "simultaneous initiation: both IKE_SAs with their own PPK"
 }
 
+# --- what the plugin offers and to whom ------------------------------------------
+
+# the responder has no connection with ppk_id = %any for the peer: it does not
+# offer SKIP, so the initiator spends no key, and both say why
+scenario_responder_without_skip_connection() {
+	PPK_REQUIRED_a=no
+	PPK_ID_b=none
+	testbed_up psk
+	initiate || fail "initiate failed: $(tail -n 3 "$OUT/initiate-a-skip.out")"
+	expect_log b "SKIP: no connection with ppk_id = %any matches IKE_SA .*, not offering SKIP to peer system ID 'Alice'"
+	expect_no_log b "sending system ID 'Bob'"
+	[ "$(kp_delivered a)" = 0 ] || fail "KP a delivered a key for a gateway that cannot use it"
+	# b answers USE_PPK only because of its static PPK secret, without data
+	expect_log a "SKIP: WARNING: IKE_SA skip\[[0-9]+\] continues WITHOUT a post-quantum PPK \(the peer sent (no USE_PPK|USE_PPK without a system ID)"
+	expect_sa_without_ppk a
+	echo "no SKIP connection on the responder: not offered, no key spent"
+}
+
+# the initiator's profile expects other peers (remote_system_id): it fails
+# before any key is requested; a responder profile expecting others does not
+# offer SKIP
+scenario_remote_system_id_mismatch() {
+	netns_up
+	make_credentials
+	kp_start a
+	kp_start b
+	KP_PROFILES_a=$(s=a kp_profile local $KP_PORT 'remote_system_id = Carol*')
+	charons_up
+	expect_failed_on_both
+	expect_log a "SKIP: no dynamic PPK for IKE_SA skip\[[0-9]+\] \(.*peer system ID 'Bob' is not among the remote_system_id of KP profile 'local'\), connection 'skip' requires one"
+	[ "$(kp_delivered a)" = 0 ] || fail "KP a delivered a key for an unexpected peer"
+	# the same on the responder: it does not offer SKIP to Alice
+	initiate b || true
+	expect_log a "SKIP: none of our KPs \(for the connections that may match\) shares keys with peer system ID 'Bob', not offering SKIP"
+	[ "$(kp_delivered b)" = 0 ] || fail "KP b delivered a key for a peer that cannot use it"
+	echo "unexpected peer system ID: no key requested, SKIP not offered"
+}
+
+# a plain RFC 8784 initiator without PPK meets a connection with ppk_id = %any
+# and ppk_required = no: the IKE_SA comes up without PPK and the responder
+# says so loudly
+scenario_plain_to_skip_optional() {
+	PLUGIN_a=no
+	PPK_ID_a=none
+	PPK_REQUIRED_b=no
+	testbed_up psk
+	initiate || fail "initiate failed: $(tail -n 3 "$OUT/initiate-a-skip.out")"
+	expect_log b "SKIP: WARNING: IKE_SA skip\[[0-9]+\] continues WITHOUT a post-quantum PPK \(.*\), connection 'skip' has ppk_required = no"
+	expect_sa_without_ppk b
+	echo "plain initiator without PPK on an optional SKIP connection: loud warning"
+}
+
 # --- several KPs ------------------------------------------------------------------
 
 # the initiator's first KP is down: its fallback (same system ID) delivers
