@@ -350,6 +350,10 @@ static void set_faults(kp_t *kp, struct evhttp_request *req,
 	}
 	kp->faults = faults;
 	kp_store_set_failing(kp->store, faults.store_error);
+	if (faults.dir_sync_error)
+	{
+		kp_store_fail_dir_sync(kp->store);
+	}
 	kp_log(KP_LOG_ERROR, "test: %s set faults '%s'", client, body);
 	obj = json_object_new_object();
 	json_object_object_add(obj, "faults", json_object_new_string(body));
@@ -565,6 +569,10 @@ bool kp_api_init(kp_t *kp)
 			return false;
 		}
 		kp_store_set_failing(kp->store, kp->faults.store_error);
+		if (kp->faults.dir_sync_error)
+		{
+			kp_store_fail_dir_sync(kp->store);
+		}
 	}
 	if (config->test_mode)
 	{

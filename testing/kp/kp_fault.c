@@ -75,6 +75,11 @@ static bool parse_item(char *item, kp_faults_t *faults)
 		faults->store_error = true;
 		return true;
 	}
+	else if (!value && strcmp(item, "dir-sync-error") == 0)
+	{
+		faults->dir_sync_error = true;
+		return true;
+	}
 	else
 	{
 		return false;

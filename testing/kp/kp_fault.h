@@ -21,6 +21,8 @@
  *   wrong-key       deliver a key that differs from the peer's
  *   store-error     the key store cannot write or wipe: keys from peers
  *                   are refused, /key/{keyId} answers 500
+ *   dir-sync-error  the state directory cannot be synced once, right after
+ *                   the next compaction renamed the new journal into place
  *   path=PREFIX     only requests whose path starts with PREFIX
  *   count=N         only the next N matching requests
  * An empty specification clears all faults.
@@ -45,6 +47,9 @@ typedef struct {
 	bool wrong_key;
 	/** the store fails (not limited by path or count) */
 	bool store_error;
+	/** the next directory sync after a journal rename fails (applied when
+	 *  set, not limited by path or count) */
+	bool dir_sync_error;
 	/** requests this applies to: path prefix, "" for all */
 	char path[64];
 	/** requests left, 0 for no limit */

@@ -241,7 +241,6 @@ kp_store_t *kp_store_create(unsigned ttl, const char *dir, char *err,
 							size_t errlen)
 {
 	kp_store_t *store = calloc(1, sizeof(*store));
-	uint64_t live, dead;
 
 	if (!store)
 	{
@@ -258,13 +257,22 @@ kp_store_t *kp_store_create(unsigned ttl, const char *dir, char *err,
 			kp_store_destroy(store);
 			return NULL;
 		}
+	}
+	return store;
+}
+
+void kp_store_compact(kp_store_t *store)
+{
+	uint64_t live, dead;
+
+	if (store->journal)
+	{
 		kp_journal_usage(store->journal, &live, &dead);
 		if (dead)
-		{	/* start with a journal of live keys only */
+		{
 			compact(store);
 		}
 	}
-	return store;
 }
 
 /**
@@ -449,6 +457,14 @@ bool kp_store_durable(kp_store_t *store)
 void kp_store_set_failing(kp_store_t *store, bool failing)
 {
 	store->failing = failing;
+}
+
+void kp_store_fail_dir_sync(kp_store_t *store)
+{
+	if (store->journal)
+	{
+		kp_journal_fail_dir_sync(store->journal);
+	}
 }
 
 void kp_store_destroy(kp_store_t *store)

@@ -68,6 +68,12 @@ kp_store_t *kp_store_create(unsigned ttl, const char *dir, char *err,
 							size_t errlen);
 
 /**
+ * Rewrite the journal with the live keys only, if it holds others (done
+ * once at start, after the faults of a test are set).
+ */
+void kp_store_compact(kp_store_t *store);
+
+/**
  * Store keys (copied), all or none; durable once this returns KP_STORE_OK.
  *
  * @param origin	system ID of the KP that made the keys
@@ -111,6 +117,12 @@ bool kp_store_durable(kp_store_t *store);
  * Fault injection: make every write and wipe fail.
  */
 void kp_store_set_failing(kp_store_t *store, bool failing);
+
+/**
+ * Fault injection: make the directory sync after the next rename of the
+ * journal (compaction) fail once.
+ */
+void kp_store_fail_dir_sync(kp_store_t *store);
 
 /**
  * Wipe all keys from memory (the journal keeps them) and free the store.
