@@ -50,6 +50,8 @@ typedef struct {
 	kp_faults_t faults;
 	/** requests held back by an injected latency (kp_api.c) */
 	void *delayed;
+	/** keys synchronized after their delivery (kp_sync_later.c, test) */
+	void *later;
 } kp_t;
 
 #endif /* KP_H_ */

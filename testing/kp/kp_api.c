@@ -14,6 +14,7 @@
 #include "kp_log.h"
 #include "kp_pool.h"
 #include "kp_sync.h"
+#include "kp_sync_later.h"
 
 #include <skip_key.h>
 #include <skip_validate.h>
@@ -185,6 +186,32 @@ static void key_synced(void *ctx, bool ok, const char *reason, unsigned ttl)
 }
 
 /**
+ * Test mode (sync-delay): deliver a new key at once and synchronize it
+ * later, as asynchronous KPs do.
+ */
+static void deliver_then_sync(kp_t *kp, struct evhttp_request *req,
+							  const char *client, kp_peer_t *peer,
+							  const char *remote, const kp_faults_t *faults,
+							  pending_key_t *pending)
+{
+	if (!kp_sync_later(kp, peer, remote, pending->key_id, pending->key,
+					   pending->len, faults->sync_delay_ms))
+	{
+		kp_http_send_error(req, 500, "out of memory");
+		return;
+	}
+	if (faults->wrong_key)
+	{
+		corrupt(pending->key, pending->len);
+	}
+	deliver(kp, req, pending->key_id, pending->key, pending->len);
+	kp_log(KP_LOG_INFO, "delivered new key %s (%zu bit) shared with '%s' to "
+		   "%s, synchronized in %u ms (test)%s", pending->key_id,
+		   pending->len * 8, remote, client, faults->sync_delay_ms,
+		   faults->wrong_key ? " (corrupted: test)" : "");
+}
+
+/**
  * GET /key?remoteSystemID=...[&size=...]: make a key, synchronize it with
  * the remote system's KP, then deliver it (and forget it).
  */
@@ -209,7 +236,7 @@ static void get_new_key(kp_t *kp, struct evhttp_request *req,
 		kp_http_send_error(req, 503, "no key available");
 		return;
 	}
-	if (bits == KP_POOL_KEY_BYTES * 8 &&
+	if (bits == KP_POOL_KEY_BYTES * 8 && !faults->sync_delay_ms &&
 		kp_pool_take(kp, peer, pool_id, pool_key))
 	{
 		if (faults->wrong_key)
@@ -238,6 +265,12 @@ static void get_new_key(kp_t *kp, struct evhttp_request *req,
 		return;
 	}
 	skip_hex_encode(key_id, sizeof(key_id), pending->key_id);
+	if (faults->sync_delay_ms)
+	{
+		deliver_then_sync(kp, req, client, peer, remote, faults, pending);
+		pending_destroy(pending);
+		return;
+	}
 	pending->kp = kp;
 	pending->req = req;
 	pending->wrong_key = faults->wrong_key;
@@ -621,6 +654,7 @@ void kp_api_deinit(kp_t *kp)
 	{
 		forget_delayed(kp->delayed);
 	}
+	kp_sync_later_deinit(kp);
 	kp_http_server_destroy(kp->api_http);
 	kp->api_http = NULL;
 	if (kp->api_ctx)

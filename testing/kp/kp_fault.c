@@ -41,6 +41,11 @@ static bool parse_item(char *item, kp_faults_t *faults)
 	{
 		faults->latency_ms = (unsigned)number;
 	}
+	else if (strcmp(item, "sync-delay") == 0 &&
+			 parse_number(value, 1, 60000, &number))
+	{
+		faults->sync_delay_ms = (unsigned)number;
+	}
 	else if (strcmp(item, "status") == 0 &&
 			 parse_number(value, 400, 599, &number))
 	{

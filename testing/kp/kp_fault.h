@@ -19,6 +19,8 @@
  *   empty           no keys or entropy: /key and /entropy 503,
  *                   /key/{keyId} 400 (the key stays stored)
  *   wrong-key       deliver a key that differs from the peer's
+ *   sync-delay=MS   GET /key answers at once and the new key goes to the
+ *                   peer KP only MS milliseconds later (asynchronous KPs)
  *   store-error     the key store cannot write or wipe: keys from peers
  *                   are refused, /key/{keyId} answers 500
  *   dir-sync-error  the state directory cannot be synced once, right after
@@ -45,6 +47,9 @@ typedef struct {
 	bool empty;
 	/** deliver a corrupted key */
 	bool wrong_key;
+	/** synchronize new keys this many milliseconds after their delivery,
+	 *  0 to deliver them once the peer stored them */
+	unsigned sync_delay_ms;
 	/** the store fails (not limited by path or count) */
 	bool store_error;
 	/** the next directory sync after a journal rename fails (applied when
