@@ -12,6 +12,7 @@
 #include "kp_authz.h"
 #include "kp_http.h"
 #include "kp_log.h"
+#include "kp_made.h"
 #include "kp_pool.h"
 #include "kp_sync.h"
 #include "kp_sync_later.h"
@@ -23,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 #include <event2/keyvalq_struct.h>
@@ -36,6 +38,8 @@
 #define TEST_FAULTS_PATH "/test/faults"
 /** length of a client name */
 #define CLIENT_MAX 300
+/** longest sync-delay fault, in seconds (kp_fault.c) */
+#define SYNC_DELAY_MAX 60
 
 /**
  * A GET /key waiting for the peer KP to store the new key.
@@ -157,6 +161,7 @@ static void key_synced(void *ctx, bool ok, const char *reason, unsigned ttl)
 	}
 	if (!ok)
 	{
+		kp_made_forget(pending->kp->made, pending->key_id);
 		kp_log(KP_LOG_ERROR, "key for '%s' not synchronized: %s",
 			   pending->remote, reason);
 		if (req)
@@ -197,6 +202,7 @@ static void deliver_then_sync(kp_t *kp, struct evhttp_request *req,
 	if (!kp_sync_later(kp, peer, remote, pending->key_id, pending->key,
 					   pending->len, faults->sync_delay_ms))
 	{
+		kp_made_forget(kp->made, pending->key_id);
 		kp_http_send_error(req, 500, "out of memory");
 		return;
 	}
@@ -209,6 +215,22 @@ static void deliver_then_sync(kp_t *kp, struct evhttp_request *req,
 		   "%s, synchronized in %u ms (test)%s", pending->key_id,
 		   pending->len * 8, remote, client, faults->sync_delay_ms,
 		   faults->wrong_key ? " (corrupted: test)" : "");
+}
+
+/**
+ * A key shared with our own system ID comes back into our own store: bind
+ * it to the encryptor it is made for, so that no other one takes it.
+ */
+static bool bind_own(kp_t *kp, struct evhttp_request *req, const char *remote,
+					 const char *key_id, const char *client)
+{
+	if (strcmp(remote, kp->config->system_id) == 0 &&
+		!kp_made_bind(kp->made, key_id, client, time(NULL)))
+	{
+		kp_http_send_error(req, 503, "no key available");
+		return false;
+	}
+	return true;
 }
 
 /**
@@ -239,6 +261,11 @@ static void get_new_key(kp_t *kp, struct evhttp_request *req,
 	if (bits == KP_POOL_KEY_BYTES * 8 && !faults->sync_delay_ms &&
 		kp_pool_take(kp, peer, pool_id, pool_key))
 	{
+		if (!bind_own(kp, req, remote, pool_id, client))
+		{	/* the peer's copy expires */
+			skip_memwipe(pool_key, sizeof(pool_key));
+			return;
+		}
 		if (faults->wrong_key)
 		{
 			corrupt(pool_key, sizeof(pool_key));
@@ -265,6 +292,11 @@ static void get_new_key(kp_t *kp, struct evhttp_request *req,
 		return;
 	}
 	skip_hex_encode(key_id, sizeof(key_id), pending->key_id);
+	if (!bind_own(kp, req, remote, pending->key_id, client))
+	{
+		pending_destroy(pending);
+		return;
+	}
 	if (faults->sync_delay_ms)
 	{
 		deliver_then_sync(kp, req, client, peer, remote, faults, pending);
@@ -290,37 +322,57 @@ static void get_key_by_id(kp_t *kp, struct evhttp_request *req,
 						  const kp_req_t *r)
 {
 	uint8_t key[SKIP_KEY_MAX_BYTES];
+	char issued[SKIP_KEY_ID_MAX_HEX + 1];
 	const char *key_id = r->key_id, *remote = r->remote;
 	size_t len;
 
-	if (find_remote(kp, req, remote, client))
+	if (!find_remote(kp, req, remote, client))
 	{
-		switch (faults->empty ? KP_STORE_NOT_FOUND
-				: kp_store_take(kp->store, remote, key_id, key, &len))
-		{
-			case KP_STORE_OK:
-				if (faults->wrong_key)
-				{
-					corrupt(key, len);
-				}
-				deliver(kp, req, key_id, key, len);
-				skip_memwipe(key, len);
-				kp_log(KP_LOG_INFO, "delivered key %s from '%s' to %s%s",
-					   key_id, remote, client,
-					   faults->wrong_key ? " (corrupted: test)" : "");
-				break;
-			case KP_STORE_IO:
-				kp_log(KP_LOG_ERROR, "cannot wipe key %s from '%s' in the "
-					   "store, not delivered", key_id, remote);
-				kp_http_send_error(req, 500, "cannot read or zeroize the "
-								   "key");
-				break;
-			default:
-				kp_log(KP_LOG_INFO, "%s asked for unknown key %s from '%s'",
-					   client, key_id, remote);
-				kp_http_send_error(req, 400, "key not found");
-				break;
-		}
+		return;
+	}
+	/* not the encryptor the key is meant for: as if it did not exist, and
+	 * it stays for the one it is meant for */
+	if (!kp_authz_receive(kp->config, client, remote))
+	{
+		kp_log(KP_LOG_INFO, "%s may not take keys from '%s' (asked for %s)",
+			   client, remote, key_id);
+		kp_http_send_error(req, 400, "key not found");
+		return;
+	}
+	if (strcmp(remote, kp->config->system_id) == 0 &&
+		!kp_made_allows(kp->made, key_id, client, time(NULL)))
+	{
+		kp_log(KP_LOG_INFO, "%s may not take key %s, made for another "
+			   "encryptor", client, key_id);
+		kp_http_send_error(req, 400, "key not found");
+		return;
+	}
+	switch (faults->empty ? KP_STORE_NOT_FOUND
+			: kp_store_take(kp->store, remote, key_id, key, &len, issued))
+	{
+		case KP_STORE_OK:
+			kp_made_forget(kp->made, key_id);
+			if (faults->wrong_key)
+			{
+				corrupt(key, len);
+			}
+			deliver(kp, req, issued, key, len);
+			skip_memwipe(key, len);
+			kp_log(KP_LOG_INFO, "delivered key %s from '%s' to %s%s",
+				   issued, remote, client,
+				   faults->wrong_key ? " (corrupted: test)" : "");
+			break;
+		case KP_STORE_IO:
+			kp_log(KP_LOG_ERROR, "cannot wipe key %s from '%s' in the "
+				   "store, not delivered", key_id, remote);
+			kp_http_send_error(req, 500, "cannot read or zeroize the "
+							   "key");
+			break;
+		default:
+			kp_log(KP_LOG_INFO, "%s asked for unknown key %s from '%s'",
+				   client, key_id, remote);
+			kp_http_send_error(req, 400, "key not found");
+			break;
 	}
 }
 
@@ -592,7 +644,15 @@ bool kp_api_init(kp_t *kp)
 		.max_body = API_BODY_MAX,
 	};
 	char err[128];
+	size_t i;
 
+	/* a binding outlives the key it binds: the store keeps it at most the
+	 * TTL (and a second), a test may synchronize it a minute late */
+	kp->made = kp_made_create(config->key_ttl + 2 + SYNC_DELAY_MAX);
+	if (!kp->made)
+	{
+		return false;
+	}
 	if (config->test_faults)
 	{
 		if (!kp_faults_parse(config->test_faults, &kp->faults, err,
@@ -605,6 +665,16 @@ bool kp_api_init(kp_t *kp)
 		if (kp->faults.dir_sync_error)
 		{
 			kp_store_fail_dir_sync(kp->store);
+		}
+	}
+	for (i = 0; i < config->peer_count; i++)
+	{
+		if (!config->peers[i].receiver_count &&
+			config->client_count + (config->ca_file != NULL) > 1)
+		{
+			kp_log(KP_LOG_INFO, "keys from '%s' go to every encryptor that "
+				   "may use it: name the ones they are for in its --peer",
+				   config->peers[i].system_id);
 		}
 	}
 	if (config->test_mode)
@@ -655,6 +725,8 @@ void kp_api_deinit(kp_t *kp)
 		forget_delayed(kp->delayed);
 	}
 	kp_sync_later_deinit(kp);
+	kp_made_destroy(kp->made);
+	kp->made = NULL;
 	kp_http_server_destroy(kp->api_http);
 	kp->api_http = NULL;
 	if (kp->api_ctx)

@@ -38,7 +38,7 @@ typedef struct kp_journal_t kp_journal_t;
 typedef struct {
 	/** system ID of the KP that made the key */
 	const char *origin;
-	/** keyId, lowercase hex */
+	/** keyId, as its KP issued it (hex, either case) */
 	const char *key_id;
 	/** key bytes */
 	const uint8_t *key;

@@ -31,8 +31,11 @@ typedef struct entry_t entry_t;
  * A stored key; entries also form a list in the order they expire.
  */
 struct entry_t {
+	/** lookup name: origin and the keyId in lowercase */
 	char name[ENTRY_NAME_MAX];
 	size_t name_len;
+	/** the keyId as its KP issued it, for answers and the journal */
+	char key_id[SKIP_KEY_ID_MAX_HEX + 1];
 	uint8_t key[SKIP_KEY_MAX_BYTES];
 	size_t len;
 	/** seconds since the epoch: survives restarts */
@@ -85,17 +88,13 @@ static bool make_name(entry_t *entry, const char *origin, const char *key_id)
 	}
 	entry->name[olen + 1 + klen] = '\0';
 	entry->name_len = olen + 1 + klen;
+	memcpy(entry->key_id, key_id, klen + 1);
 	return true;
 }
 
 static const char *entry_origin(entry_t *entry)
 {
 	return entry->name;
-}
-
-static const char *entry_key_id(entry_t *entry)
-{
-	return entry->name + strlen(entry->name) + 1;
 }
 
 /**
@@ -163,7 +162,7 @@ static void to_record(entry_t *entry, kp_journal_record_t *rec)
 {
 	*rec = (kp_journal_record_t){
 		.origin = entry_origin(entry),
-		.key_id = entry_key_id(entry),
+		.key_id = entry->key_id,
 		.key = entry->key,
 		.len = entry->len,
 		.expires = (uint64_t)entry->expires,
@@ -374,7 +373,8 @@ kp_store_result_t kp_store_put(kp_store_t *store, const char *origin,
 }
 
 kp_store_result_t kp_store_take(kp_store_t *store, const char *origin,
-								const char *key_id, uint8_t *key, size_t *len)
+								const char *key_id, uint8_t *key, size_t *len,
+								char *issued)
 {
 	entry_t lookup, *entry, **found;
 	bool wiped = true;
@@ -412,6 +412,7 @@ kp_store_result_t kp_store_take(kp_store_t *store, const char *origin,
 	{
 		memcpy(key, entry->key, entry->len);
 		*len = entry->len;
+		strcpy(issued, entry->key_id);
 	}
 	wipe_entry(entry);
 	if (store->journal)

@@ -88,12 +88,15 @@ kp_store_result_t kp_store_put(kp_store_t *store, const char *origin,
  * means that failed, and the key is gone without being handed out.
  *
  * @param origin	system ID of the KP that made the key
- * @param key_id	keyId
+ * @param key_id	keyId, in any case
  * @param key		receives the key (SKIP_KEY_MAX_BYTES), wipe it after use
  * @param len		receives the length of key
+ * @param issued	receives the keyId as its KP issued it (in its case,
+ *					SKIP_KEY_ID_MAX_HEX + 1 bytes), for the answer
  */
 kp_store_result_t kp_store_take(kp_store_t *store, const char *origin,
-								const char *key_id, uint8_t *key, size_t *len);
+								const char *key_id, uint8_t *key, size_t *len,
+								char *issued);
 
 /**
  * Wipe keys whose time is up.
