@@ -38,8 +38,6 @@
 #define TEST_FAULTS_PATH "/test/faults"
 /** length of a client name */
 #define CLIENT_MAX 300
-/** longest sync-delay fault, in seconds (kp_fault.c) */
-#define SYNC_DELAY_MAX 60
 
 /**
  * A GET /key waiting for the peer KP to store the new key.
@@ -648,7 +646,8 @@ bool kp_api_init(kp_t *kp)
 
 	/* a binding outlives the key it binds: the store keeps it at most the
 	 * TTL (and a second), a test may synchronize it a minute late */
-	kp->made = kp_made_create(config->key_ttl + 2 + SYNC_DELAY_MAX);
+	kp->made = kp_made_create(config->key_ttl + 2 +
+							  KP_FAULT_DELAY_MAX_MS / 1000);
 	if (!kp->made)
 	{
 		return false;

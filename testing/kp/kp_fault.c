@@ -37,12 +37,12 @@ static bool parse_item(char *item, kp_faults_t *faults)
 		*value++ = '\0';
 	}
 	if (strcmp(item, "latency") == 0 &&
-		parse_number(value, 1, 60000, &number))
+		parse_number(value, 1, KP_FAULT_DELAY_MAX_MS, &number))
 	{
 		faults->latency_ms = (unsigned)number;
 	}
 	else if (strcmp(item, "sync-delay") == 0 &&
-			 parse_number(value, 1, 60000, &number))
+			 parse_number(value, 1, KP_FAULT_DELAY_MAX_MS, &number))
 	{
 		faults->sync_delay_ms = (unsigned)number;
 	}

@@ -36,6 +36,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/** longest latency and sync-delay, in milliseconds */
+#define KP_FAULT_DELAY_MAX_MS 60000
+
 typedef struct {
 	/** answer this many milliseconds late */
 	unsigned latency_ms;

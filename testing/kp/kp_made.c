@@ -17,15 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/** length of a client name (as kp_api.c) */
-#define CLIENT_MAX 300
-
 typedef struct binding_t binding_t;
 
 struct binding_t {
 	/** lowercase keyId */
 	char key_id[SKIP_KEY_ID_MAX_HEX + 1];
-	char client[CLIENT_MAX];
+	char *client;
 	time_t expires;
 	/** in the order they expire: all have the same lifetime */
 	binding_t *prev, *next;
@@ -83,6 +80,7 @@ static void drop(kp_made_t *made, binding_t *binding)
 	}
 	tdelete(binding, &made->tree, compare);
 	made->count--;
+	free(binding->client);
 	free(binding);
 }
 
@@ -111,21 +109,22 @@ bool kp_made_bind(kp_made_t *made, const char *key_id, const char *client,
 	binding_t *binding, **found;
 
 	expire(made, now);
-	if (made->count >= KP_STORE_MAX || strlen(client) >= CLIENT_MAX)
+	if (made->count >= KP_STORE_MAX)
 	{
 		return false;
 	}
 	binding = calloc(1, sizeof(*binding));
-	if (!binding || !lower(key_id, binding->key_id))
+	if (!binding || !lower(key_id, binding->key_id) ||
+		!(binding->client = strdup(client)))
 	{
 		free(binding);
 		return false;
 	}
-	strcpy(binding->client, client);
 	binding->expires = now + made->lifetime;
 	found = tsearch(binding, &made->tree, compare);
 	if (!found || *found != binding)
 	{	/* a random 128-bit keyId made twice: make another key */
+		free(binding->client);
 		free(binding);
 		return false;
 	}
