@@ -26,6 +26,7 @@
 
 typedef struct kp_sync_t kp_sync_t;
 typedef struct kp_pools_t kp_pools_t;
+typedef struct kp_made_t kp_made_t;
 
 typedef struct {
 	/** configuration */
@@ -34,6 +35,8 @@ typedef struct {
 	struct event_base *base;
 	/** keys synchronized to us by peers */
 	kp_store_t *store;
+	/** keys we made for our own system ID, bound to their encryptors */
+	kp_made_t *made;
 	/** SKIP API: TLS settings, context and server */
 	kp_tls_server_t api_tls;
 	SSL_CTX *api_ctx;
@@ -50,6 +53,8 @@ typedef struct {
 	kp_faults_t faults;
 	/** requests held back by an injected latency (kp_api.c) */
 	void *delayed;
+	/** keys synchronized after their delivery (kp_sync_later.c, test) */
+	void *later;
 } kp_t;
 
 #endif /* KP_H_ */

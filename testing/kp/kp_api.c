@@ -12,8 +12,10 @@
 #include "kp_authz.h"
 #include "kp_http.h"
 #include "kp_log.h"
+#include "kp_made.h"
 #include "kp_pool.h"
 #include "kp_sync.h"
+#include "kp_sync_later.h"
 
 #include <skip_key.h>
 #include <skip_validate.h>
@@ -22,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 #include <event2/keyvalq_struct.h>
@@ -156,6 +159,7 @@ static void key_synced(void *ctx, bool ok, const char *reason, unsigned ttl)
 	}
 	if (!ok)
 	{
+		kp_made_forget(pending->kp->made, pending->key_id);
 		kp_log(KP_LOG_ERROR, "key for '%s' not synchronized: %s",
 			   pending->remote, reason);
 		if (req)
@@ -185,6 +189,49 @@ static void key_synced(void *ctx, bool ok, const char *reason, unsigned ttl)
 }
 
 /**
+ * Test mode (sync-delay): deliver a new key at once and synchronize it
+ * later, as asynchronous KPs do.
+ */
+static void deliver_then_sync(kp_t *kp, struct evhttp_request *req,
+							  const char *client, kp_peer_t *peer,
+							  const char *remote, const kp_faults_t *faults,
+							  pending_key_t *pending)
+{
+	if (!kp_sync_later(kp, peer, remote, pending->key_id, pending->key,
+					   pending->len, faults->sync_delay_ms))
+	{
+		kp_made_forget(kp->made, pending->key_id);
+		kp_http_send_error(req, 500, "out of memory");
+		return;
+	}
+	if (faults->wrong_key)
+	{
+		corrupt(pending->key, pending->len);
+	}
+	deliver(kp, req, pending->key_id, pending->key, pending->len);
+	kp_log(KP_LOG_INFO, "delivered new key %s (%zu bit) shared with '%s' to "
+		   "%s, synchronized in %u ms (test)%s", pending->key_id,
+		   pending->len * 8, remote, client, faults->sync_delay_ms,
+		   faults->wrong_key ? " (corrupted: test)" : "");
+}
+
+/**
+ * A key shared with our own system ID comes back into our own store: bind
+ * it to the encryptor it is made for, so that no other one takes it.
+ */
+static bool bind_own(kp_t *kp, struct evhttp_request *req, const char *remote,
+					 const char *key_id, const char *client)
+{
+	if (strcmp(remote, kp->config->system_id) == 0 &&
+		!kp_made_bind(kp->made, key_id, client, time(NULL)))
+	{
+		kp_http_send_error(req, 503, "no key available");
+		return false;
+	}
+	return true;
+}
+
+/**
  * GET /key?remoteSystemID=...[&size=...]: make a key, synchronize it with
  * the remote system's KP, then deliver it (and forget it).
  */
@@ -209,9 +256,14 @@ static void get_new_key(kp_t *kp, struct evhttp_request *req,
 		kp_http_send_error(req, 503, "no key available");
 		return;
 	}
-	if (bits == KP_POOL_KEY_BYTES * 8 &&
+	if (bits == KP_POOL_KEY_BYTES * 8 && !faults->sync_delay_ms &&
 		kp_pool_take(kp, peer, pool_id, pool_key))
 	{
+		if (!bind_own(kp, req, remote, pool_id, client))
+		{	/* the peer's copy expires */
+			skip_memwipe(pool_key, sizeof(pool_key));
+			return;
+		}
 		if (faults->wrong_key)
 		{
 			corrupt(pool_key, sizeof(pool_key));
@@ -238,6 +290,17 @@ static void get_new_key(kp_t *kp, struct evhttp_request *req,
 		return;
 	}
 	skip_hex_encode(key_id, sizeof(key_id), pending->key_id);
+	if (!bind_own(kp, req, remote, pending->key_id, client))
+	{
+		pending_destroy(pending);
+		return;
+	}
+	if (faults->sync_delay_ms)
+	{
+		deliver_then_sync(kp, req, client, peer, remote, faults, pending);
+		pending_destroy(pending);
+		return;
+	}
 	pending->kp = kp;
 	pending->req = req;
 	pending->wrong_key = faults->wrong_key;
@@ -257,37 +320,57 @@ static void get_key_by_id(kp_t *kp, struct evhttp_request *req,
 						  const kp_req_t *r)
 {
 	uint8_t key[SKIP_KEY_MAX_BYTES];
+	char issued[SKIP_KEY_ID_MAX_HEX + 1];
 	const char *key_id = r->key_id, *remote = r->remote;
 	size_t len;
 
-	if (find_remote(kp, req, remote, client))
+	if (!find_remote(kp, req, remote, client))
 	{
-		switch (faults->empty ? KP_STORE_NOT_FOUND
-				: kp_store_take(kp->store, remote, key_id, key, &len))
-		{
-			case KP_STORE_OK:
-				if (faults->wrong_key)
-				{
-					corrupt(key, len);
-				}
-				deliver(kp, req, key_id, key, len);
-				skip_memwipe(key, len);
-				kp_log(KP_LOG_INFO, "delivered key %s from '%s' to %s%s",
-					   key_id, remote, client,
-					   faults->wrong_key ? " (corrupted: test)" : "");
-				break;
-			case KP_STORE_IO:
-				kp_log(KP_LOG_ERROR, "cannot wipe key %s from '%s' in the "
-					   "store, not delivered", key_id, remote);
-				kp_http_send_error(req, 500, "cannot read or zeroize the "
-								   "key");
-				break;
-			default:
-				kp_log(KP_LOG_INFO, "%s asked for unknown key %s from '%s'",
-					   client, key_id, remote);
-				kp_http_send_error(req, 400, "key not found");
-				break;
-		}
+		return;
+	}
+	/* not the encryptor the key is meant for: as if it did not exist, and
+	 * it stays for the one it is meant for */
+	if (!kp_authz_receive(kp->config, client, remote))
+	{
+		kp_log(KP_LOG_INFO, "%s may not take keys from '%s' (asked for %s)",
+			   client, remote, key_id);
+		kp_http_send_error(req, 400, "key not found");
+		return;
+	}
+	if (strcmp(remote, kp->config->system_id) == 0 &&
+		!kp_made_allows(kp->made, key_id, client, time(NULL)))
+	{
+		kp_log(KP_LOG_INFO, "%s may not take key %s, made for another "
+			   "encryptor", client, key_id);
+		kp_http_send_error(req, 400, "key not found");
+		return;
+	}
+	switch (faults->empty ? KP_STORE_NOT_FOUND
+			: kp_store_take(kp->store, remote, key_id, key, &len, issued))
+	{
+		case KP_STORE_OK:
+			kp_made_forget(kp->made, key_id);
+			if (faults->wrong_key)
+			{
+				corrupt(key, len);
+			}
+			deliver(kp, req, issued, key, len);
+			skip_memwipe(key, len);
+			kp_log(KP_LOG_INFO, "delivered key %s from '%s' to %s%s",
+				   issued, remote, client,
+				   faults->wrong_key ? " (corrupted: test)" : "");
+			break;
+		case KP_STORE_IO:
+			kp_log(KP_LOG_ERROR, "cannot wipe key %s from '%s' in the "
+				   "store, not delivered", key_id, remote);
+			kp_http_send_error(req, 500, "cannot read or zeroize the "
+							   "key");
+			break;
+		default:
+			kp_log(KP_LOG_INFO, "%s asked for unknown key %s from '%s'",
+				   client, key_id, remote);
+			kp_http_send_error(req, 400, "key not found");
+			break;
 	}
 }
 
@@ -350,6 +433,10 @@ static void set_faults(kp_t *kp, struct evhttp_request *req,
 	}
 	kp->faults = faults;
 	kp_store_set_failing(kp->store, faults.store_error);
+	if (faults.dir_sync_error)
+	{
+		kp_store_fail_dir_sync(kp->store);
+	}
 	kp_log(KP_LOG_ERROR, "test: %s set faults '%s'", client, body);
 	obj = json_object_new_object();
 	json_object_object_add(obj, "faults", json_object_new_string(body));
@@ -555,7 +642,16 @@ bool kp_api_init(kp_t *kp)
 		.max_body = API_BODY_MAX,
 	};
 	char err[128];
+	size_t i;
 
+	/* a binding outlives the key it binds: the store keeps it at most the
+	 * TTL (and a second), a test may synchronize it a minute late */
+	kp->made = kp_made_create(config->key_ttl + 2 +
+							  KP_FAULT_DELAY_MAX_MS / 1000);
+	if (!kp->made)
+	{
+		return false;
+	}
 	if (config->test_faults)
 	{
 		if (!kp_faults_parse(config->test_faults, &kp->faults, err,
@@ -565,6 +661,20 @@ bool kp_api_init(kp_t *kp)
 			return false;
 		}
 		kp_store_set_failing(kp->store, kp->faults.store_error);
+		if (kp->faults.dir_sync_error)
+		{
+			kp_store_fail_dir_sync(kp->store);
+		}
+	}
+	for (i = 0; i < config->peer_count; i++)
+	{
+		if (!config->peers[i].receiver_count &&
+			config->client_count + (config->ca_file != NULL) > 1)
+		{
+			kp_log(KP_LOG_INFO, "keys from '%s' go to every encryptor that "
+				   "may use it: name the ones they are for in its --peer",
+				   config->peers[i].system_id);
+		}
 	}
 	if (config->test_mode)
 	{
@@ -613,6 +723,9 @@ void kp_api_deinit(kp_t *kp)
 	{
 		forget_delayed(kp->delayed);
 	}
+	kp_sync_later_deinit(kp);
+	kp_made_destroy(kp->made);
+	kp->made = NULL;
 	kp_http_server_destroy(kp->api_http);
 	kp->api_http = NULL;
 	if (kp->api_ctx)

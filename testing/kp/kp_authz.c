@@ -56,6 +56,30 @@ bool kp_authz_remote(kp_config_t *config, const char *client,
 	return any_allowed(config, client, glob_matches, remote);
 }
 
+bool kp_authz_receive(kp_config_t *config, const char *client,
+					  const char *origin)
+{
+	kp_peer_t *peer = kp_config_find_peer(config, origin);
+	size_t i;
+
+	if (!peer || !kp_authz_remote(config, client, origin))
+	{
+		return false;
+	}
+	if (!peer->receiver_count)
+	{
+		return true;
+	}
+	for (i = 0; i < peer->receiver_count; i++)
+	{
+		if (skip_glob_match(peer->receivers[i], client))
+		{
+			return true;
+		}
+	}
+	return false;
+}
+
 static void add_unique(json_object *array, const char *value)
 {
 	size_t i;

@@ -32,6 +32,17 @@ bool kp_authz_remote(kp_config_t *config, const char *client,
 					 const char *remote);
 
 /**
+ * Whether a client may take keys a peer KP delivered (by keyId): with a
+ * receiver list on the peer entry only the encryptors it names, else every
+ * client kp_authz_remote() lets use the peer.
+ *
+ * @param client	authenticated client name
+ * @param origin	system ID of the KP that made the keys
+ */
+bool kp_authz_receive(kp_config_t *config, const char *client,
+					  const char *origin);
+
+/**
  * The remoteSystemID array of the capabilities for a client: the peer
  * entries (globs kept) the client may use; where a peer glob is wider
  * than what the client is allowed, the client's narrower globs instead.

@@ -59,9 +59,12 @@ static void usage(FILE *out)
 "  --tls12-ciphers LIST       TLS 1.2 suites offered, ':'-separated subset of\n"
 "                             " DRAFT_TLS12_CIPHERS "\n"
 "  --sync-listen HOST:PORT    where peer KPs deliver keys\n"
-"  --peer ID,HOST:PORT,FILE   peer KP: system ID (or a glob), its sync\n"
+"  --peer ID,HOST:PORT,FILE[,WHO..]\n"
+"                             peer KP: system ID (or a glob), its sync\n"
 "                             address and the PSK shared with it, hex in\n"
-"                             FILE (repeatable)\n"
+"                             FILE; the encryptors WHO (psk:IDENTITY or\n"
+"                             cert:SUBJECT, a glob) alone may take its keys\n"
+"                             (default: all that may use it) (repeatable)\n"
 "  --key-ttl SECONDS          unfetched synchronized keys are wiped after\n"
 "                             this time [%d]\n"
 "  --key-pool N               keep N keys per peer synchronized in advance,\n"
@@ -273,9 +276,65 @@ out:
 	return ok;
 }
 
+/**
+ * Whether a token names encryptors: a glob over psk:IDENTITY, cert:SUBJECT,
+ * or *.
+ */
+static bool is_who(const char *token)
+{
+	return (strncmp(token, "psk:", 4) == 0 || strncmp(token, "cert:", 5) == 0 ||
+			strcmp(token, "*") == 0) &&
+		   skip_printable(token, strlen(token), 1024);
+}
+
+/**
+ * The encryptors that receive a peer's keys: comma-separated WHO globs.
+ */
+static bool add_receivers(kp_peer_t *peer, char *list)
+{
+	char *token, *save = NULL, **receivers;
+
+	for (token = strtok_r(list, ",", &save); token;
+		 token = strtok_r(NULL, ",", &save))
+	{
+		if (!is_who(token))
+		{
+			fprintf(stderr, "--peer %s: '%s' is not psk:IDENTITY, "
+					"cert:SUBJECT or *\n", peer->system_id, token);
+			return false;
+		}
+		receivers = realloc(peer->receivers,
+							(peer->receiver_count + 1) * sizeof(char*));
+		if (!receivers)
+		{
+			return false;
+		}
+		peer->receivers = receivers;
+		receivers[peer->receiver_count] = strdup(token);
+		if (!receivers[peer->receiver_count++])
+		{
+			return false;
+		}
+	}
+	return true;
+}
+
+static void free_receivers(kp_peer_t *peer)
+{
+	size_t i;
+
+	for (i = 0; i < peer->receiver_count; i++)
+	{
+		free(peer->receivers[i]);
+	}
+	free(peer->receivers);
+	peer->receivers = NULL;
+	peer->receiver_count = 0;
+}
+
 static bool add_peer(kp_config_t *config, const char *arg)
 {
-	char *copy, *id, *address, *file, err[256];
+	char *copy, *id, *address, *file, *who, err[256];
 	kp_peer_t *peers, *peer;
 	bool ok = false;
 
@@ -285,12 +344,17 @@ static bool add_peer(kp_config_t *config, const char *arg)
 	file = address ? strchr(address + 1, ',') : NULL;
 	if (!file)
 	{
-		fprintf(stderr, "--peer wants ID,HOST:PORT,PSKFILE\n");
+		fprintf(stderr, "--peer wants ID,HOST:PORT,PSKFILE[,WHO...]\n");
 		free(copy);
 		return false;
 	}
 	*address++ = '\0';
 	*file++ = '\0';
+	who = strchr(file, ',');
+	if (who)
+	{
+		*who++ = '\0';
+	}
 	if (!skip_system_id_valid(id, strlen(id)) ||
 		!skip_glob_valid(id, strlen(id)))
 	{
@@ -320,6 +384,14 @@ static bool add_peer(kp_config_t *config, const char *arg)
 	}
 	peer->system_id = strdup(id);
 	peer->glob = strpbrk(id, "*?[") != NULL;
+	if (!peer->system_id || (who && !add_receivers(peer, who)))
+	{
+		skip_memwipe(&peer->psk, sizeof(peer->psk));
+		free_receivers(peer);
+		free(peer->system_id);
+		free(peer->host);
+		goto out;
+	}
 	config->peer_count++;
 	ok = true;
 out:
@@ -750,6 +822,7 @@ void kp_config_destroy(kp_config_t *config)
 		skip_memwipe(&config->peers[i].psk, sizeof(config->peers[i].psk));
 		free(config->peers[i].system_id);
 		free(config->peers[i].host);
+		free_receivers(&config->peers[i]);
 	}
 	for (i = 0; i < config->allow_count; i++)
 	{

@@ -58,6 +58,11 @@ typedef struct {
 	unsigned port;
 	/** PSK shared with this peer; our identity is our system ID */
 	skip_psk_t psk;
+	/** globs over the encryptors ("psk:IDENTITY", "cert:SUBJECT") that
+	 *  may take keys this peer delivered; none: every encryptor the
+	 *  --allow rules let use the peer */
+	char **receivers;
+	size_t receiver_count;
 } kp_peer_t;
 
 /**

@@ -37,9 +37,14 @@ static bool parse_item(char *item, kp_faults_t *faults)
 		*value++ = '\0';
 	}
 	if (strcmp(item, "latency") == 0 &&
-		parse_number(value, 1, 60000, &number))
+		parse_number(value, 1, KP_FAULT_DELAY_MAX_MS, &number))
 	{
 		faults->latency_ms = (unsigned)number;
+	}
+	else if (strcmp(item, "sync-delay") == 0 &&
+			 parse_number(value, 1, KP_FAULT_DELAY_MAX_MS, &number))
+	{
+		faults->sync_delay_ms = (unsigned)number;
 	}
 	else if (strcmp(item, "status") == 0 &&
 			 parse_number(value, 400, 599, &number))
@@ -73,6 +78,11 @@ static bool parse_item(char *item, kp_faults_t *faults)
 	else if (!value && strcmp(item, "store-error") == 0)
 	{
 		faults->store_error = true;
+		return true;
+	}
+	else if (!value && strcmp(item, "dir-sync-error") == 0)
+	{
+		faults->dir_sync_error = true;
 		return true;
 	}
 	else

@@ -19,8 +19,12 @@
  *   empty           no keys or entropy: /key and /entropy 503,
  *                   /key/{keyId} 400 (the key stays stored)
  *   wrong-key       deliver a key that differs from the peer's
+ *   sync-delay=MS   GET /key answers at once and the new key goes to the
+ *                   peer KP only MS milliseconds later (asynchronous KPs)
  *   store-error     the key store cannot write or wipe: keys from peers
  *                   are refused, /key/{keyId} answers 500
+ *   dir-sync-error  the state directory cannot be synced once, right after
+ *                   the next compaction renamed the new journal into place
  *   path=PREFIX     only requests whose path starts with PREFIX
  *   count=N         only the next N matching requests
  * An empty specification clears all faults.
@@ -31,6 +35,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+/** longest latency and sync-delay, in milliseconds */
+#define KP_FAULT_DELAY_MAX_MS 60000
 
 typedef struct {
 	/** answer this many milliseconds late */
@@ -43,8 +50,14 @@ typedef struct {
 	bool empty;
 	/** deliver a corrupted key */
 	bool wrong_key;
+	/** synchronize new keys this many milliseconds after their delivery,
+	 *  0 to deliver them once the peer stored them */
+	unsigned sync_delay_ms;
 	/** the store fails (not limited by path or count) */
 	bool store_error;
+	/** the next directory sync after a journal rename fails (applied when
+	 *  set, not limited by path or count) */
+	bool dir_sync_error;
 	/** requests this applies to: path prefix, "" for all */
 	char path[64];
 	/** requests left, 0 for no limit */

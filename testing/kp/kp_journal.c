@@ -8,6 +8,7 @@
  */
 
 #include "kp_journal.h"
+#include "kp_log.h"
 
 #include <skip_key.h>
 #include <skip_validate.h>
@@ -62,6 +63,11 @@ struct kp_journal_t {
 	uint8_t *buf;
 	size_t buf_len;
 	uint64_t new_live;
+	/** a rename into the directory is not known to be on disk yet: the
+	 *  directory is synced before anything else is promised durable */
+	bool dir_unsynced;
+	/** test: the next directory sync fails */
+	bool fail_dir_sync;
 };
 
 static void put_le(uint8_t *p, uint64_t value, int bytes)
@@ -383,6 +389,42 @@ kp_journal_t *kp_journal_open(const char *dir, uint64_t now,
 	return journal;
 }
 
+/**
+ * Sync the directory, so that a rename in it survives a crash.
+ */
+static bool sync_dir(kp_journal_t *journal)
+{
+	if (journal->fail_dir_sync)
+	{
+		journal->fail_dir_sync = false;
+		errno = EIO;
+		return false;
+	}
+	if (fsync(journal->dir_fd) != 0)
+	{
+		return false;
+	}
+	journal->dir_unsynced = false;
+	return true;
+}
+
+/**
+ * Before a write is promised durable, the journal's name must point to
+ * the file it goes to on disk too: were the rename lost in a crash, the
+ * old journal would come back without the keys stored since and with the
+ * keys delivered since live again.
+ */
+static bool dir_synced(kp_journal_t *journal)
+{
+	if (journal->dir_unsynced && !sync_dir(journal))
+	{
+		kp_log(KP_LOG_ERROR, "cannot sync %s after replacing the key "
+			   "journal: %m", journal->dir);
+		return false;
+	}
+	return true;
+}
+
 bool kp_journal_append(kp_journal_t *journal, const kp_journal_record_t *recs,
 					   size_t count, off_t *offsets)
 {
@@ -390,6 +432,10 @@ bool kp_journal_append(kp_journal_t *journal, const kp_journal_record_t *recs,
 	size_t i, len = 0, size;
 	bool ok = true;
 
+	if (!dir_synced(journal))
+	{
+		return false;
+	}
 	buf = malloc(count * REC_MAX);
 	if (!buf)
 	{
@@ -426,7 +472,8 @@ bool kp_journal_wipe(kp_journal_t *journal, off_t offset, bool sync)
 	size_t body, total;
 	bool ok;
 
-	if (!full_pread(journal->fd, header, sizeof(header), offset) ||
+	if ((sync && !dir_synced(journal)) ||
+		!full_pread(journal->fd, header, sizeof(header), offset) ||
 		header[0] != REC_MAGIC)
 	{
 		return false;
@@ -516,14 +563,13 @@ bool kp_journal_rewrite_add(kp_journal_t *journal,
 
 bool kp_journal_rewrite_end(kp_journal_t *journal, bool commit)
 {
-	bool ok = commit;
+	bool renamed = false;
 
-	if (ok)
+	if (commit)
 	{	/* the new file is complete on disk before it replaces the old */
-		ok = flush_buf(journal) && fdatasync(journal->new_fd) == 0 &&
-			 renameat(journal->dir_fd, JOURNAL_TMP, journal->dir_fd,
-					  JOURNAL_NAME) == 0 &&
-			 fsync(journal->dir_fd) == 0;
+		renamed = flush_buf(journal) && fdatasync(journal->new_fd) == 0 &&
+				  renameat(journal->dir_fd, JOURNAL_TMP, journal->dir_fd,
+						   JOURNAL_NAME) == 0;
 	}
 	if (journal->buf)
 	{
@@ -532,21 +578,37 @@ bool kp_journal_rewrite_end(kp_journal_t *journal, bool commit)
 		journal->buf = NULL;
 		journal->buf_len = 0;
 	}
-	if (ok)
+	if (!renamed)
 	{
-		close(journal->fd);
-		journal->fd = journal->new_fd;
-		journal->end = journal->new_end;
-		journal->live = journal->new_live;
-		journal->dead = 0;
+		if (journal->new_fd >= 0)
+		{
+			close(journal->new_fd);
+			unlinkat(journal->dir_fd, JOURNAL_TMP, 0);
+		}
+		journal->new_fd = -1;
+		return false;
 	}
-	else if (journal->new_fd >= 0)
-	{
-		close(journal->new_fd);
-		unlinkat(journal->dir_fd, JOURNAL_TMP, 0);
-	}
+	/* once renamed, the new file is the journal whatever else fails: the
+	 * old one is unlinked, and what is written to it is lost at the next
+	 * start (wipes undone, appended keys gone) */
+	close(journal->fd);
+	journal->fd = journal->new_fd;
 	journal->new_fd = -1;
-	return ok;
+	journal->end = journal->new_end;
+	journal->live = journal->new_live;
+	journal->dead = 0;
+	journal->dir_unsynced = true;
+	if (!sync_dir(journal))
+	{
+		kp_log(KP_LOG_ERROR, "cannot sync %s after replacing the key "
+			   "journal: %m; retrying before the next write", journal->dir);
+	}
+	return true;
+}
+
+void kp_journal_fail_dir_sync(kp_journal_t *journal)
+{
+	journal->fail_dir_sync = true;
 }
 
 void kp_journal_close(kp_journal_t *journal)

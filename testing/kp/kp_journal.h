@@ -38,7 +38,7 @@ typedef struct kp_journal_t kp_journal_t;
 typedef struct {
 	/** system ID of the KP that made the key */
 	const char *origin;
-	/** keyId, lowercase hex */
+	/** keyId, as its KP issued it (hex, either case) */
 	const char *key_id;
 	/** key bytes */
 	const uint8_t *key;
@@ -104,9 +104,21 @@ bool kp_journal_rewrite_add(kp_journal_t *journal,
 
 /**
  * Sync the new journal and atomically replace the old one with it (or
- * abort and keep the old one).
+ * abort and keep the old one). Once the new file has replaced the old one
+ * it is the journal, even if the directory could not be synced: that sync
+ * is then retried before the next append or synced wipe, which fail if it
+ * fails again.
+ *
+ * @return			true if the new file is the journal now (offsets of
+ *					kp_journal_rewrite_add() apply)
  */
 bool kp_journal_rewrite_end(kp_journal_t *journal, bool commit);
+
+/**
+ * Test only (fault injection): make the next directory sync fail, as
+ * after a rename when the disk reports an error.
+ */
+void kp_journal_fail_dir_sync(kp_journal_t *journal);
 
 /**
  * Close the journal (records stay).

@@ -145,6 +145,8 @@ int main(int argc, char *argv[])
 	{
 		goto out;
 	}
+	/* start with a journal of live keys only */
+	kp_store_compact(kp.store);
 	expire = event_new(kp.base, -1, EV_PERSIST, expire_keys, &kp);
 	sigint = evsignal_new(kp.base, SIGINT, stop, &kp);
 	sigterm = evsignal_new(kp.base, SIGTERM, stop, &kp);

@@ -31,8 +31,11 @@ typedef struct entry_t entry_t;
  * A stored key; entries also form a list in the order they expire.
  */
 struct entry_t {
+	/** lookup name: origin and the keyId in lowercase */
 	char name[ENTRY_NAME_MAX];
 	size_t name_len;
+	/** the keyId as its KP issued it, for answers and the journal */
+	char key_id[SKIP_KEY_ID_MAX_HEX + 1];
 	uint8_t key[SKIP_KEY_MAX_BYTES];
 	size_t len;
 	/** seconds since the epoch: survives restarts */
@@ -85,17 +88,13 @@ static bool make_name(entry_t *entry, const char *origin, const char *key_id)
 	}
 	entry->name[olen + 1 + klen] = '\0';
 	entry->name_len = olen + 1 + klen;
+	memcpy(entry->key_id, key_id, klen + 1);
 	return true;
 }
 
 static const char *entry_origin(entry_t *entry)
 {
 	return entry->name;
-}
-
-static const char *entry_key_id(entry_t *entry)
-{
-	return entry->name + strlen(entry->name) + 1;
 }
 
 /**
@@ -163,7 +162,7 @@ static void to_record(entry_t *entry, kp_journal_record_t *rec)
 {
 	*rec = (kp_journal_record_t){
 		.origin = entry_origin(entry),
-		.key_id = entry_key_id(entry),
+		.key_id = entry->key_id,
 		.key = entry->key,
 		.len = entry->len,
 		.expires = (uint64_t)entry->expires,
@@ -241,7 +240,6 @@ kp_store_t *kp_store_create(unsigned ttl, const char *dir, char *err,
 							size_t errlen)
 {
 	kp_store_t *store = calloc(1, sizeof(*store));
-	uint64_t live, dead;
 
 	if (!store)
 	{
@@ -258,13 +256,22 @@ kp_store_t *kp_store_create(unsigned ttl, const char *dir, char *err,
 			kp_store_destroy(store);
 			return NULL;
 		}
+	}
+	return store;
+}
+
+void kp_store_compact(kp_store_t *store)
+{
+	uint64_t live, dead;
+
+	if (store->journal)
+	{
 		kp_journal_usage(store->journal, &live, &dead);
 		if (dead)
-		{	/* start with a journal of live keys only */
+		{
 			compact(store);
 		}
 	}
-	return store;
 }
 
 /**
@@ -366,7 +373,8 @@ kp_store_result_t kp_store_put(kp_store_t *store, const char *origin,
 }
 
 kp_store_result_t kp_store_take(kp_store_t *store, const char *origin,
-								const char *key_id, uint8_t *key, size_t *len)
+								const char *key_id, uint8_t *key, size_t *len,
+								char *issued)
 {
 	entry_t lookup, *entry, **found;
 	bool wiped = true;
@@ -404,6 +412,7 @@ kp_store_result_t kp_store_take(kp_store_t *store, const char *origin,
 	{
 		memcpy(key, entry->key, entry->len);
 		*len = entry->len;
+		strcpy(issued, entry->key_id);
 	}
 	wipe_entry(entry);
 	if (store->journal)
@@ -449,6 +458,14 @@ bool kp_store_durable(kp_store_t *store)
 void kp_store_set_failing(kp_store_t *store, bool failing)
 {
 	store->failing = failing;
+}
+
+void kp_store_fail_dir_sync(kp_store_t *store)
+{
+	if (store->journal)
+	{
+		kp_journal_fail_dir_sync(store->journal);
+	}
 }
 
 void kp_store_destroy(kp_store_t *store)

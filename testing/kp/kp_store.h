@@ -68,6 +68,12 @@ kp_store_t *kp_store_create(unsigned ttl, const char *dir, char *err,
 							size_t errlen);
 
 /**
+ * Rewrite the journal with the live keys only, if it holds others (done
+ * once at start, after the faults of a test are set).
+ */
+void kp_store_compact(kp_store_t *store);
+
+/**
  * Store keys (copied), all or none; durable once this returns KP_STORE_OK.
  *
  * @param origin	system ID of the KP that made the keys
@@ -82,12 +88,15 @@ kp_store_result_t kp_store_put(kp_store_t *store, const char *origin,
  * means that failed, and the key is gone without being handed out.
  *
  * @param origin	system ID of the KP that made the key
- * @param key_id	keyId
+ * @param key_id	keyId, in any case
  * @param key		receives the key (SKIP_KEY_MAX_BYTES), wipe it after use
  * @param len		receives the length of key
+ * @param issued	receives the keyId as its KP issued it (in its case,
+ *					SKIP_KEY_ID_MAX_HEX + 1 bytes), for the answer
  */
 kp_store_result_t kp_store_take(kp_store_t *store, const char *origin,
-								const char *key_id, uint8_t *key, size_t *len);
+								const char *key_id, uint8_t *key, size_t *len,
+								char *issued);
 
 /**
  * Wipe keys whose time is up.
@@ -111,6 +120,12 @@ bool kp_store_durable(kp_store_t *store);
  * Fault injection: make every write and wipe fail.
  */
 void kp_store_set_failing(kp_store_t *store, bool failing);
+
+/**
+ * Fault injection: make the directory sync after the next rename of the
+ * journal (compaction) fail once.
+ */
+void kp_store_fail_dir_sync(kp_store_t *store);
 
 /**
  * Wipe all keys from memory (the journal keeps them) and free the store.

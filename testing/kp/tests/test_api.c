@@ -130,7 +130,7 @@ START_TEST(test_key_roundtrip)
 	ck_assert(is_hex(key_id, 32, false));
 	ck_assert(is_hex(key, 64, false));
 
-	/* the keyId's case does not matter */
+	/* the keyId's case does not matter; the answer has it as issued */
 	for (i = 0; key_id[i]; i++)
 	{
 		upper[i] = (char)toupper((unsigned char)key_id[i]);
@@ -139,7 +139,7 @@ START_TEST(test_key_roundtrip)
 	kpt_request(&bob, &resp, "GET", "/key/%s?remoteSystemID=Alice", upper);
 	ck_assert_int_eq(resp.code, 200);
 	ck_assert_int_eq(json_object_object_length(resp.json), 2);
-	ck_assert_str_eq(kpt_json_str(&resp, "keyId"), upper);
+	ck_assert_str_eq(kpt_json_str(&resp, "keyId"), key_id);
 	ck_assert_str_eq(kpt_json_str(&resp, "key"), key);
 	kpt_resp_clear(&resp);
 

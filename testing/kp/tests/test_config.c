@@ -166,6 +166,7 @@ START_TEST(test_option_errors)
 		{ "--allow", "gw-a,Bob" },
 		{ "--allow", "psk:gw-a,B ob" },
 		{ "--peer", "Bob,127.0.0.1,x" },
+		{ "--peer", "Carol,127.0.0.1:9,/dev/null,gw-a" },
 		{ "--cert", "/nonexistent.pem" },
 		{ "--client-psk", "gw-a:/nonexistent.psk" },
 		{ "--client-psk", "gw-a:/dev/null" },

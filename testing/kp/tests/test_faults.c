@@ -175,6 +175,48 @@ START_TEST(test_wrong_key)
 }
 END_TEST
 
+/**
+ * Asynchronous synchronization (sync-delay): Alice's KP answers at once,
+ * Bob's KP does not know the key until the delay is over, then hands it
+ * out once.
+ */
+START_TEST(test_sync_delay)
+{
+	kpt_client_t alice, bob;
+	char key_id[200], key[200];
+	long ms;
+
+	kpt_pair_start(kps);
+	kpt_client_gw(&alice, &kps[0], 0, KPT_PSK);
+	kpt_client_gw(&bob, &kps[1], 1, KPT_PSK);
+	kpt_faults(&kps[0], "sync-delay=800");
+	kpt_get_key(&alice, "Bob", key_id, key);
+	kpt_expect_error(&bob, 400, "key not found",
+					 "/key/%s?remoteSystemID=Alice", key_id);
+	test_sleep_ms(1300);
+	kpt_expect_key(&bob, key, "/key/%s?remoteSystemID=Alice", key_id);
+	kpt_expect_error(&bob, 400, "key not found",
+					 "/key/%s?remoteSystemID=Alice", key_id);
+	ck_assert(kpt_log_has(&kps[0], "synchronized with 'Bob' after its "
+						  "delivery"));
+
+	/* the default again: the peer has the key before the encryptor */
+	kpt_faults(&kps[0], "");
+	kpt_get_key(&alice, "Bob", key_id, key);
+	kpt_expect_key(&bob, key, "/key/%s?remoteSystemID=Alice", key_id);
+
+	/* the answer does not wait for the peer, even one that is down */
+	kpt_kp_stop(&kps[1], SIGTERM);
+	kpt_faults(&kps[0], "sync-delay=200");
+	ck_assert_int_eq(get(&alice, "/key?remoteSystemID=Bob", &ms), 200);
+	test_sleep_ms(800);
+	ck_assert(kpt_log_has(&kps[0], "not synchronized after its delivery"));
+	kpt_client_free(&alice);
+	kpt_client_free(&bob);
+	kpt_pair_free(kps);
+}
+END_TEST
+
 START_TEST(test_command_line_faults)
 {
 	kpt_client_t c;
@@ -196,6 +238,7 @@ START_TEST(test_invalid_faults)
 	static const char *invalid[] = {
 		"bogus", "latency=abc", "latency=0", "status=200", "status=600",
 		"path=key", "count=0", "drop=1", "latency=100,,nope",
+		"sync-delay=0", "sync-delay", "sync-delay=60001",
 	};
 	kpt_client_t c;
 	kpt_resp_t resp;
@@ -228,6 +271,7 @@ Suite *kpt_faults_suite(void)
 	tcase_add_test(tc, test_status);
 	tcase_add_test(tc, test_drop);
 	tcase_add_test(tc, test_wrong_key);
+	tcase_add_test(tc, test_sync_delay);
 	tcase_add_test(tc, test_command_line_faults);
 	tcase_add_test(tc, test_invalid_faults);
 	suite_add_tcase(s, tc);

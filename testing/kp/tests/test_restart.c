@@ -287,6 +287,100 @@ START_TEST(test_expiry_across_restart)
 END_TEST
 
 /**
+ * Compaction whose directory sync fails after the rename: the KP goes on
+ * with the new journal, so that after a restart a key stored since is not
+ * lost.
+ */
+START_TEST(test_compaction_dir_sync_fails)
+{
+	static char body[80000];
+	char id[3][200], key[3][200];
+	kpt_client_t carol;
+	kpt_resp_t resp;
+	int i, j, n;
+
+	kpt_pair_init(kps);
+	snprintf(state, sizeof(state), "%s/state", kpt_tmpdir("restart"));
+	kpt_kp_arg(&kps[1], "--state-dir");
+	kpt_kp_arg(&kps[1], "%s", state);
+	kpt_kp_arg(&kps[1], "--peer");
+	kpt_kp_arg(&kps[1], "Carol,127.0.0.1:%u,%s", test_free_port(),
+			   kpt_path("carol-sync.psk"));
+	kpt_kp_start(&kps[0]);
+	kpt_kp_start(&kps[1]);
+	new_key("", id[0], key[0]);
+	new_key("", id[1], key[1]);
+	kpt_faults(&kps[1], "dir-sync-error");
+
+	/* more than 1 MiB of keys that expire at once: the expiry compacts */
+	kpt_client_psk(&carol, kps[1].sync_port, "Carol", "carol-sync.psk");
+	for (i = 0; i < 28; i++)
+	{
+		n = snprintf(body, sizeof(body), "{\"origin\":\"Carol\","
+					 "\"target\":\"Bob\",\"ttl\":1,\"keys\":[");
+		for (j = 0; j < 64; j++)
+		{
+			n += snprintf(body + n, sizeof(body) - n, "%s{\"keyId\":"
+						  "\"%032x\",\"key\":\"", j ? "," : "", i * 64 + j);
+			memset(body + n, 'a', 1024);
+			n += 1024;
+			n += snprintf(body + n, sizeof(body) - n, "\"}");
+		}
+		snprintf(body + n, sizeof(body) - n, "]}");
+		kpt_request_body(&carol, &resp, "POST", body, "/sync/v2/keys");
+		ck_assert_msg(resp.code == 201, "%ld %s", resp.code, resp.body);
+		kpt_resp_clear(&resp);
+	}
+	kpt_client_free(&carol);
+	for (i = 0; i < 100 && !kpt_log_has(&kps[1], "compact"); i++)
+	{
+		test_sleep_ms(100);
+	}
+
+	ck_assert(kpt_log_has(&kps[1], "compact"));
+
+	/* stored after the compaction, killed before anything else */
+	new_key("", id[2], key[2]);
+	restart_bob(SIGKILL);
+	fetch(id[2], key[2]);
+	fetch(id[0], key[0]);
+	fetch(id[1], key[1]);
+	ck_assert(kpt_log_has(&kps[1], "cannot sync"));
+	kpt_pair_free(kps);
+}
+END_TEST
+
+/**
+ * The same at start (the compaction before serving): a key delivered since
+ * is not live again after a restart, a key stored since is not lost.
+ */
+START_TEST(test_start_compaction_dir_sync_fails)
+{
+	char id[4][200], key[4][200];
+
+	start_pair(NULL);
+	new_key("", id[0], key[0]);
+	new_key("", id[1], key[1]);
+	new_key("", id[2], key[2]);
+	fetch(id[2], key[2]);
+	kpt_kp_arg(&kps[1], "--test-faults");
+	kpt_kp_arg(&kps[1], "dir-sync-error");
+	restart_bob(SIGTERM);
+	ck_assert(kpt_log_has(&kps[1], "cannot sync"));
+
+	/* delivered and stored after the compaction */
+	fetch(id[0], key[0]);
+	new_key("", id[3], key[3]);
+	restart_bob(SIGKILL);
+	fetch(id[0], NULL);
+	fetch(id[2], NULL);
+	fetch(id[3], key[3]);
+	fetch(id[1], key[1]);
+	kpt_pair_free(kps);
+}
+END_TEST
+
+/**
  * The state directory must be private, and ours alone.
  */
 START_TEST(test_state_dir_checks)
@@ -343,6 +437,8 @@ Suite *kpt_restart_suite(void)
 	tcase_add_test(tc, test_torn_records);
 	tcase_add_test(tc, test_expiry_across_restart);
 	tcase_add_test(tc, test_state_dir_checks);
+	tcase_add_test(tc, test_compaction_dir_sync_fails);
+	tcase_add_test(tc, test_start_compaction_dir_sync_fails);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -16,6 +16,7 @@
 #include "kpt.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -186,6 +187,168 @@ static void sync_body(char *buf, size_t len, const char *origin,
 			 "[{\"keyId\":\"%s\",\"key\":\"%s\"}]}", origin, target, key_id,
 			 key);
 }
+
+/**
+ * Name the encryptors a KP's peer entry serves: append WHO globs to its
+ * (first) --peer option.
+ */
+static void peer_receivers(kpt_kp_t *kp, const char *who)
+{
+	char *arg;
+	int i;
+
+	for (i = 0; i < kp->argc - 1; i++)
+	{
+		if (strcmp(kp->argv[i], "--peer") == 0)
+		{
+			ck_assert_int_ge(asprintf(&arg, "%s,%s", kp->argv[i + 1], who), 0);
+			free(kp->argv[i + 1]);
+			kp->argv[i + 1] = arg;
+			return;
+		}
+	}
+	ck_abort_msg("no --peer");
+}
+
+/**
+ * A key from a peer goes only to the encryptors its peer entry names:
+ * another one gets "not found" and the key stays for them.
+ */
+START_TEST(test_bound_to_receivers)
+{
+	kpt_client_t alice, b_psk, b_cert, c_psk;
+	char key_id[200], key[200];
+
+	kpt_pair_init(kps);
+	kpt_kp_arg(&kps[1], "--client-psk");
+	kpt_kp_arg(&kps[1], "gw-c:%s", kpt_path("gw-c.psk"));
+	peer_receivers(&kps[1], "psk:gw-b,cert:/CN=gw-b");
+	kpt_kp_start(&kps[0]);
+	kpt_kp_start(&kps[1]);
+	kpt_client_gw(&alice, &kps[0], 0, KPT_PSK);
+	kpt_client_gw(&b_psk, &kps[1], 1, KPT_PSK);
+	kpt_client_gw(&b_cert, &kps[1], 1, KPT_CERT);
+	kpt_client_psk(&c_psk, kps[1].port, "gw-c", "gw-c.psk");
+
+	kpt_get_key(&alice, "Bob", key_id, key);
+	kpt_expect_error(&c_psk, 400, "key not found",
+					 "/key/%s?remoteSystemID=Alice", key_id);
+	kpt_expect_key(&b_psk, key, "/key/%s?remoteSystemID=Alice", key_id);
+	kpt_get_key(&alice, "Bob", key_id, key);
+	kpt_expect_error(&c_psk, 400, "key not found",
+					 "/key/%s?remoteSystemID=Alice", key_id);
+	kpt_expect_key(&b_cert, key, "/key/%s?remoteSystemID=Alice", key_id);
+	ck_assert(kpt_log_has(&kps[1], "psk:gw-c may not take keys from "
+						  "'Alice'"));
+	/* gw-c may still make keys shared with Alice */
+	kpt_get_key(&c_psk, "Alice", key_id, key);
+
+	kpt_client_free(&alice);
+	kpt_client_free(&b_psk);
+	kpt_client_free(&b_cert);
+	kpt_client_free(&c_psk);
+	kpt_pair_free(kps);
+}
+END_TEST
+
+/**
+ * Two gateways behind one KP (a peer entry for its own system ID): a key
+ * made for one encryptor comes back into the KP's own store, and no other
+ * encryptor may take it by keyId, in any case.
+ */
+START_TEST(test_bound_to_maker)
+{
+	kpt_client_t a_psk, c_psk;
+	char key_id[200], key[200], upper[200];
+	size_t i;
+
+	kpt_pair_init(kps);
+	kpt_kp_arg(&kps[0], "--client-psk");
+	kpt_kp_arg(&kps[0], "gw-c:%s", kpt_path("gw-c.psk"));
+	kpt_kp_arg(&kps[0], "--peer");
+	kpt_kp_arg(&kps[0], "Alice,127.0.0.1:%u,%s", kps[0].sync_port,
+			   kpt_path("kp-sync.psk"));
+	kpt_kp_start(&kps[0]);
+	kpt_client_gw(&a_psk, &kps[0], 0, KPT_PSK);
+	kpt_client_psk(&c_psk, kps[0].port, "gw-c", "gw-c.psk");
+
+	kpt_get_key(&a_psk, "Alice", key_id, key);
+	for (i = 0; key_id[i]; i++)
+	{
+		upper[i] = (char)toupper((unsigned char)key_id[i]);
+	}
+	upper[i] = '\0';
+	kpt_expect_error(&c_psk, 400, "key not found",
+					 "/key/%s?remoteSystemID=Alice", key_id);
+	kpt_expect_error(&c_psk, 400, "key not found",
+					 "/key/%s?remoteSystemID=Alice", upper);
+	ck_assert(kpt_log_has(&kps[0], "made for another encryptor"));
+	kpt_expect_key(&a_psk, key, "/key/%s?remoteSystemID=Alice", upper);
+	kpt_expect_error(&a_psk, 400, "key not found",
+					 "/key/%s?remoteSystemID=Alice", key_id);
+
+	kpt_get_key(&c_psk, "Alice", key_id, key);
+	kpt_expect_error(&a_psk, 400, "key not found",
+					 "/key/%s?remoteSystemID=Alice", key_id);
+	kpt_expect_key(&c_psk, key, "/key/%s?remoteSystemID=Alice", key_id);
+
+	kpt_client_free(&a_psk);
+	kpt_client_free(&c_psk);
+	kpt_pair_free(kps);
+}
+END_TEST
+
+/**
+ * keyIds are matched in any case and answered as their KP issued them,
+ * also after a restart; the same keyId in another case is no new key.
+ */
+START_TEST(test_key_id_case)
+{
+	static const char *key =
+		"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+	kpt_client_t carol, bob;
+	kpt_resp_t resp;
+	char body[1000];
+
+	kpt_pair_init(kps);
+	kpt_kp_arg(&kps[1], "--peer");
+	kpt_kp_arg(&kps[1], "Carol,127.0.0.1:%u,%s", test_free_port(),
+			   kpt_path("carol-sync.psk"));
+	kpt_kp_arg(&kps[1], "--state-dir");
+	kpt_kp_arg(&kps[1], "%s/state", kpt_tmpdir("case"));
+	kpt_kp_start(&kps[1]);
+	kpt_client_psk(&carol, kps[1].sync_port, "Carol", "carol-sync.psk");
+	snprintf(body, sizeof(body), "{\"origin\":\"Carol\",\"target\":\"Bob\","
+			 "\"keys\":[{\"keyId\":\"0A0Bcd\",\"key\":\"%s\"},"
+			 "{\"keyId\":\"0C0D\",\"key\":\"%s\"}]}", key, key);
+	kpt_request_body(&carol, &resp, "POST", body, "/sync/v2/keys");
+	ck_assert_msg(resp.code == 201, "%ld %s", resp.code, resp.body);
+	kpt_resp_clear(&resp);
+	snprintf(body, sizeof(body), "{\"origin\":\"Carol\",\"target\":\"Bob\","
+			 "\"keys\":[{\"keyId\":\"0c0d\",\"key\":\"%s\"}]}", key);
+	kpt_request_body(&carol, &resp, "POST", body, "/sync/v2/keys");
+	ck_assert_int_eq(resp.code, 409);
+	kpt_resp_clear(&resp);
+	kpt_client_free(&carol);
+
+	kpt_client_gw(&bob, &kps[1], 1, KPT_PSK);
+	kpt_request(&bob, &resp, "GET", "/key/0a0bCD?remoteSystemID=Carol");
+	ck_assert_msg(resp.code == 200, "%ld %s", resp.code, resp.body);
+	ck_assert_str_eq(kpt_json_str(&resp, "keyId"), "0A0Bcd");
+	kpt_resp_clear(&resp);
+	kpt_client_free(&bob);
+	kpt_kp_stop(&kps[1], SIGKILL);
+	kpt_kp_start(&kps[1]);
+	kpt_client_gw(&bob, &kps[1], 1, KPT_PSK);
+	kpt_request(&bob, &resp, "GET", "/key/0c0d?remoteSystemID=Carol");
+	ck_assert_msg(resp.code == 200, "%ld %s", resp.code, resp.body);
+	ck_assert_str_eq(kpt_json_str(&resp, "keyId"), "0C0D");
+	ck_assert_str_eq(kpt_json_str(&resp, "key"), key);
+	kpt_resp_clear(&resp);
+	kpt_client_free(&bob);
+	kpt_pair_free(kps);
+}
+END_TEST
 
 /**
  * The sync endpoint: only configured peers, each speaking for itself,
@@ -683,6 +846,9 @@ Suite *kpt_sync_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_glob_peers);
 	tcase_add_test(tc, test_authorization);
+	tcase_add_test(tc, test_bound_to_receivers);
+	tcase_add_test(tc, test_bound_to_maker);
+	tcase_add_test(tc, test_key_id_case);
 	tcase_add_test(tc, test_sync_endpoint);
 	tcase_add_test(tc, test_concurrent);
 	tcase_add_test(tc, test_expiry);
