@@ -27,7 +27,8 @@
 
 struct hostile_kp_t {
 	SSL_CTX *ctx;
-	const hostile_answer_t *answer;
+	const hostile_answer_t *answers;
+	int count;
 	int fd;
 	char url[64];
 	volatile bool stop;
@@ -64,7 +65,7 @@ static bool read_request(SSL *ssl)
 
 static void serve(hostile_kp_t *this, int fd)
 {
-	const hostile_answer_t *answer = this->answer;
+	const hostile_answer_t *answer;
 	size_t sent = 0, piece;
 	char byte;
 	SSL *ssl;
@@ -73,6 +74,8 @@ static void serve(hostile_kp_t *this, int fd)
 	SSL_set_fd(ssl, fd);
 	if (SSL_accept(ssl) == 1 && read_request(ssl))
 	{
+		answer = &this->answers[this->requests < this->count ? this->requests
+															 : this->count - 1];
 		this->requests++;
 		while (sent < answer->len && !this->stop)
 		{
@@ -136,6 +139,13 @@ static void *run(void *arg)
 hostile_kp_t *hostile_kp_start(const char *cert, const char *key,
 							   const hostile_answer_t *answer)
 {
+	return hostile_kp_start_script(cert, key, answer, 1);
+}
+
+hostile_kp_t *hostile_kp_start_script(const char *cert, const char *key,
+									  const hostile_answer_t *answers,
+									  int count)
+{
 	struct sockaddr_in addr = {
 		.sin_family = AF_INET,
 		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
@@ -145,7 +155,9 @@ hostile_kp_t *hostile_kp_start(const char *cert, const char *key,
 
 	this = calloc(1, sizeof(*this));
 	ck_assert_ptr_nonnull(this);
-	this->answer = answer;
+	ck_assert_int_ge(count, 1);
+	this->answers = answers;
+	this->count = count;
 	this->ctx = SSL_CTX_new(TLS_server_method());
 	ck_assert_ptr_nonnull(this->ctx);
 	ck_assert_int_eq(SSL_CTX_use_certificate_chain_file(this->ctx, cert), 1);
