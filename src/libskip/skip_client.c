@@ -221,7 +221,8 @@ static skip_status_t get_capabilities(skip_client_t *public,
 	if (status == SKIP_OK)
 	{
 		status = skip_json_parse_capabilities(response.body, response.len,
-											  caps, err);
+											  this->log, this->log_ctx, caps,
+											  err);
 		skip_http_response_clear(&response);
 	}
 	return status;

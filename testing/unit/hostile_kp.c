@@ -33,6 +33,7 @@ struct hostile_kp_t {
 	char url[64];
 	volatile bool stop;
 	volatile int requests;
+	char request_line[2048];
 	pthread_t thread;
 };
 
@@ -40,9 +41,9 @@ struct hostile_kp_t {
 /**
  * Read until the end of the request headers (or give up).
  */
-static bool read_request(SSL *ssl)
+static bool read_request(hostile_kp_t *this, SSL *ssl)
 {
-	char buf[8192];
+	char buf[8192], *end;
 	size_t len = 0;
 	int n;
 
@@ -57,6 +58,9 @@ static bool read_request(SSL *ssl)
 		buf[len] = '\0';
 		if (strstr(buf, "\r\n\r\n"))
 		{
+			end = strstr(buf, "\r\n");
+			snprintf(this->request_line, sizeof(this->request_line), "%.*s",
+					 (int)(end - buf), buf);
 			return true;
 		}
 	}
@@ -72,7 +76,7 @@ static void serve(hostile_kp_t *this, int fd)
 
 	ssl = SSL_new(this->ctx);
 	SSL_set_fd(ssl, fd);
-	if (SSL_accept(ssl) == 1 && read_request(ssl))
+	if (SSL_accept(ssl) == 1 && read_request(this, ssl))
 	{
 		answer = &this->answers[this->requests < this->count ? this->requests
 															 : this->count - 1];
@@ -182,6 +186,11 @@ const char *hostile_kp_url(hostile_kp_t *this)
 int hostile_kp_requests(hostile_kp_t *this)
 {
 	return this->requests;
+}
+
+const char *hostile_kp_request_line(hostile_kp_t *this)
+{
+	return this->request_line;
 }
 
 void hostile_kp_stop(hostile_kp_t *this)

@@ -68,6 +68,11 @@ const char *hostile_kp_url(hostile_kp_t *this);
 int hostile_kp_requests(hostile_kp_t *this);
 
 /**
+ * Request line of the last request read ("GET /path HTTP/1.1").
+ */
+const char *hostile_kp_request_line(hostile_kp_t *this);
+
+/**
  * Stop the server and free it.
  */
 void hostile_kp_stop(hostile_kp_t *this);

@@ -391,6 +391,61 @@ START_TEST(test_new_key_closed_retried)
 }
 END_TEST
 
+/**
+ * System IDs are strings of any bytes but NUL: every byte but the unreserved
+ * characters of RFC 3986 is percent-encoded in the query.
+ */
+START_TEST(test_system_id_url_encoding)
+{
+	static const hostile_answer_t answers[] = { KEY_ANSWER };
+	skip_kp_config_t config = {
+		.auth = SKIP_AUTH_CERT,
+		.timeout_ms = BUDGET_MS,
+	};
+	char remote[SKIP_SYSTEM_ID_MAX + 1], expected[4096], *p;
+	skip_error_t err = {};
+	skip_client_t *client;
+	skip_key_t *key = NULL;
+	hostile_kp_t *server;
+	int i;
+
+	/* every byte but NUL, once: 255 bytes */
+	for (i = 0; i < SKIP_SYSTEM_ID_MAX; i++)
+	{
+		remote[i] = (char)(i + 1);
+	}
+	remote[SKIP_SYSTEM_ID_MAX] = '\0';
+	p = expected + sprintf(expected, "GET /key/%s?remoteSystemID=", KEY_ID);
+	for (i = 1; i <= SKIP_SYSTEM_ID_MAX; i++)
+	{
+		if ((i >= 'a' && i <= 'z') || (i >= 'A' && i <= 'Z') ||
+			(i >= '0' && i <= '9') || strchr("-._~", i))
+		{
+			*p++ = (char)i;
+		}
+		else
+		{
+			p += sprintf(p, "%%%02X", i);
+		}
+	}
+	strcpy(p, " HTTP/1.1");
+
+	server = hostile_kp_start_script(kp_fixture_path(&fx, "kp-a.pem"),
+									 kp_fixture_path(&fx, "kp-a.key"),
+									 answers, countof(answers));
+	config.url = hostile_kp_url(server);
+	config.ca_file = kp_fixture_path(&fx, "ca.pem");
+	client = skip_client_create(&config, &err);
+	ck_assert_msg(client, "%s", err.detail);
+	ck_assert_msg(client->get_key_by_id(client, KEY_ID, remote, 0, &key,
+										&err) == SKIP_OK, "%s", err.detail);
+	skip_key_destroy(key);
+	ck_assert_str_eq(hostile_kp_request_line(server), expected);
+	client->destroy(client);
+	hostile_kp_stop(server);
+}
+END_TEST
+
 Suite *hostile_suite(void)
 {
 	Suite *s = suite_create("hostile KP");
@@ -412,6 +467,7 @@ Suite *hostile_suite(void)
 	tcase_add_test(tc, test_by_id_closed_after_request_once);
 	tcase_add_test(tc, test_by_id_truncated_once);
 	tcase_add_test(tc, test_new_key_closed_retried);
+	tcase_add_test(tc, test_system_id_url_encoding);
 	suite_add_tcase(s, tc);
 	return s;
 }
