@@ -57,6 +57,11 @@ struct private_skip_http_t {
 
 /**
  * A growing response body; grown by copy so every old buffer is wiped.
+ *
+ * libcurl's own download buffer (per handle) also holds the body for a
+ * while; libcurl offers no way to wipe it: it is overwritten by the next
+ * transfer on the handle or freed with it. OpenSSL's record buffers are
+ * wiped (SSL_OP_CLEANSE_PLAINTEXT, skip_tls_client_setup()).
  */
 typedef struct {
 	char *buf;
@@ -151,7 +156,12 @@ static CURLcode ssl_ctx_cb(CURL *curl, void *ssl_ctx, void *user)
 	private_skip_http_t *this = user;
 
 	(void)curl;
-	if (!skip_tls_client_use_psk(ssl_ctx, &this->psk))
+	if (this->config.auth == SKIP_AUTH_PSK &&
+		!skip_tls_client_use_psk(ssl_ctx, &this->psk))
+	{
+		return CURLE_SSL_CERTPROBLEM;
+	}
+	if (!skip_tls_client_setup(ssl_ctx))
 	{
 		return CURLE_SSL_CERTPROBLEM;
 	}
@@ -192,7 +202,9 @@ static CURL *create_handle(private_skip_http_t *this)
 						 version | CURL_SSLVERSION_MAX_TLSv1_3) ||
 		curl_easy_setopt(curl, CURLOPT_TLS13_CIPHERS, SKIP_TLS13_SUITE) ||
 		curl_easy_setopt(curl, CURLOPT_SSL_CIPHER_LIST,
-						 psk ? SKIP_TLS12_PSK_SUITES : SKIP_TLS12_CERT_SUITES))
+						 psk ? SKIP_TLS12_PSK_SUITES : SKIP_TLS12_CERT_SUITES) ||
+		curl_easy_setopt(curl, CURLOPT_SSL_CTX_FUNCTION, ssl_ctx_cb) ||
+		curl_easy_setopt(curl, CURLOPT_SSL_CTX_DATA, this))
 	{
 		curl_easy_cleanup(curl);
 		return NULL;
@@ -202,9 +214,7 @@ static CURL *create_handle(private_skip_http_t *this)
 		/* the PSK authenticates the KP; skip_tls refuses any certificate */
 		if (curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L) ||
 			curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L) ||
-			curl_easy_setopt(curl, CURLOPT_SSL_SESSIONID_CACHE, 0L) ||
-			curl_easy_setopt(curl, CURLOPT_SSL_CTX_FUNCTION, ssl_ctx_cb) ||
-			curl_easy_setopt(curl, CURLOPT_SSL_CTX_DATA, this))
+			curl_easy_setopt(curl, CURLOPT_SSL_SESSIONID_CACHE, 0L))
 		{
 			curl_easy_cleanup(curl);
 			return NULL;
@@ -214,8 +224,9 @@ static CURL *create_handle(private_skip_http_t *this)
 	{
 		if (curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L) ||
 			curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L) ||
-			(this->ca_file &&
-			 curl_easy_setopt(curl, CURLOPT_CAINFO, this->ca_file)) ||
+			curl_easy_setopt(curl, CURLOPT_CAINFO, this->ca_file) ||
+			/* only the configured CA, never the system's directory */
+			curl_easy_setopt(curl, CURLOPT_CAPATH, NULL) ||
 			(this->cert_file &&
 			 curl_easy_setopt(curl, CURLOPT_SSLCERT, this->cert_file)) ||
 			(this->key_file &&
@@ -496,6 +507,13 @@ skip_http_t *skip_http_create(const skip_kp_config_t *config, skip_error_t *err)
 	if (config->auth == SKIP_AUTH_PSK && (!config->psk || !config->psk->len))
 	{
 		skip_error_set(err, SKIP_ERR_INVALID_ARG, 0, "PSK mode needs a PSK");
+		return NULL;
+	}
+	if (config->auth == SKIP_AUTH_CERT && (!config->ca_file ||
+										   !*config->ca_file))
+	{	/* the system's CA store would trust any public CA with the keys */
+		skip_error_set(err, SKIP_ERR_INVALID_ARG, 0, "certificate mode needs "
+					   "a CA file to verify the KP with (ca)");
 		return NULL;
 	}
 	if (config->key_file && !config->cert_file)

@@ -21,15 +21,56 @@
 #define JSON_MAX_DEPTH 4
 
 /**
- * Wipe json-c's token buffer: it holds the last string parsed, which may be
- * a hex-encoded key.
+ * Wipe every string in a JSON value (recursively), without releasing it.
+ */
+static void wipe_strings(json_object *obj)
+{
+	size_t i;
+
+	switch (json_object_get_type(obj))
+	{
+		case json_type_string:
+			skip_memwipe((char*)json_object_get_string(obj),
+						 (size_t)json_object_get_string_len(obj));
+			break;
+		case json_type_array:
+			for (i = 0; i < json_object_array_length(obj); i++)
+			{
+				wipe_strings(json_object_array_get_idx(obj, i));
+			}
+			break;
+		case json_type_object:
+		{
+			json_object_object_foreach(obj, name, value)
+			{
+				(void)name;
+				wipe_strings(value);
+			}
+			break;
+		}
+		default:
+			break;
+	}
+}
+
+/**
+ * Wipe what json-c's tokener keeps: its token buffer holds the last string
+ * parsed, and after an error its stack holds the values parsed so far;
+ * either may be a hex-encoded key. json_tokener_free() releases them
+ * without wiping.
  */
 static void tokener_wipe(struct json_tokener *tok)
 {
 #ifdef HAVE_JSON_TOKENER_PB
+	int i;
+
 	if (tok->pb && tok->pb->buf)
 	{
 		skip_memwipe(tok->pb->buf, tok->pb->size);
+	}
+	for (i = 0; tok->stack && i <= tok->depth && i < tok->max_depth; i++)
+	{
+		wipe_strings(tok->stack[i].current);
 	}
 #else
 	(void)tok;
@@ -127,7 +168,7 @@ json_object *skip_json_parse_object(const char *body, size_t len,
 		skip_error_set(err, SKIP_ERR_PROTOCOL, 0, "malformed JSON: %s",
 					   jerr == json_tokener_continue ? "truncated"
 					   : json_tokener_error_desc(jerr));
-		json_object_put(obj);
+		skip_json_put_wiped(obj);
 		return NULL;
 	}
 	for (; end < len; end++)
@@ -136,21 +177,23 @@ json_object *skip_json_parse_object(const char *body, size_t len,
 		{
 			skip_error_set(err, SKIP_ERR_PROTOCOL, 0,
 						   "trailing data after JSON object");
-			json_object_put(obj);
+			skip_json_put_wiped(obj);
 			return NULL;
 		}
 	}
 	if (!json_object_is_type(obj, json_type_object))
 	{
 		skip_error_set(err, SKIP_ERR_PROTOCOL, 0, "JSON body is not an object");
-		json_object_put(obj);
+		skip_json_put_wiped(obj);
 		return NULL;
 	}
+	/* json-c already freed the values of duplicates it replaced, without
+	 * wiping them; nothing can be done about that copy here */
 	if (count_members(body, len) != json_object_object_length(obj))
 	{
 		skip_error_set(err, SKIP_ERR_PROTOCOL, 0, "duplicate field in JSON "
 					   "object");
-		json_object_put(obj);
+		skip_json_put_wiped(obj);
 		return NULL;
 	}
 	return obj;
@@ -168,33 +211,7 @@ static json_object *parse_object(const char *body, size_t len,
 
 void skip_json_put_wiped(json_object *obj)
 {
-	size_t i;
-
-	switch (json_object_get_type(obj))
-	{
-		case json_type_string:
-			skip_memwipe((char*)json_object_get_string(obj),
-						 (size_t)json_object_get_string_len(obj));
-			break;
-		case json_type_array:
-			for (i = 0; i < json_object_array_length(obj); i++)
-			{	/* keep the member, wipe it with its container */
-				skip_json_put_wiped(json_object_get(
-									json_object_array_get_idx(obj, i)));
-			}
-			break;
-		case json_type_object:
-		{
-			json_object_object_foreach(obj, name, value)
-			{
-				(void)name;
-				skip_json_put_wiped(json_object_get(value));
-			}
-			break;
-		}
-		default:
-			break;
-	}
+	wipe_strings(obj);
 	json_object_put(obj);
 }
 

@@ -64,6 +64,11 @@ skip_status_t skip_json_parse_capabilities(const char *body, size_t len,
 /**
  * Parse a GET /key or GET /key/{keyId} answer.
  *
+ * Every copy of the key json-c makes is wiped (its token buffer, the string
+ * values, on success and failure), except the value of a duplicate member
+ * json-c replaced while parsing (such an answer is refused): json-c frees
+ * it without a way to reach it first.
+ *
  * @param body		response body
  * @param len		length of body
  * @param key_bits	expected key size in bits, 0 to accept any size

@@ -113,6 +113,26 @@ static int refuse_certificate_cb(int preverify_ok, X509_STORE_CTX *ctx)
 	return 0;
 }
 
+void (*skip_tls_client_ctx_hook)(SSL_CTX *ctx) = NULL;
+
+bool skip_tls_client_setup(SSL_CTX *ctx)
+{
+#ifdef SSL_OP_CLEANSE_PLAINTEXT
+	/* decrypted records hold key bodies: wipe them once the application
+	 * read them, instead of leaving them in OpenSSL's buffers */
+	SSL_CTX_set_options(ctx, SSL_OP_CLEANSE_PLAINTEXT);
+	if (!(SSL_CTX_get_options(ctx) & SSL_OP_CLEANSE_PLAINTEXT))
+	{
+		return false;
+	}
+#endif
+	if (skip_tls_client_ctx_hook)
+	{
+		skip_tls_client_ctx_hook(ctx);
+	}
+	return true;
+}
+
 bool skip_tls_client_use_psk(SSL_CTX *ctx, const skip_psk_t *psk)
 {
 	pthread_once(&psk_index_once, psk_index_init);

@@ -46,6 +46,21 @@
 SSL_SESSION *skip_tls_psk_session(SSL *ssl, const skip_psk_t *psk);
 
 /**
+ * Called with every client SSL_CTX libskip has set up, NULL for none. For
+ * tests only: lets them observe the context's settings.
+ */
+extern void (*skip_tls_client_ctx_hook)(SSL_CTX *ctx);
+
+/**
+ * Settings of every client SSL_CTX, in both TLS modes: OpenSSL wipes the
+ * plaintext of records (key bodies) from its buffers once read.
+ *
+ * @param ctx		client context
+ * @return			false if OpenSSL failed
+ */
+bool skip_tls_client_setup(SSL_CTX *ctx);
+
+/**
  * Make a client SSL_CTX authenticate with a PSK: TLS 1.3 external PSK with
  * SHA-384 and TLS 1.2 PSK. Any certificate the server presents is refused,
  * so that a server ignoring the PSK cannot take over the connection.

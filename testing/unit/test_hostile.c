@@ -20,6 +20,7 @@
 #include "test_suites.h"
 
 #include <skip_client.h>
+#include <skip_tls.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -446,6 +447,78 @@ START_TEST(test_system_id_url_encoding)
 }
 END_TEST
 
+/**
+ * Certificate mode trusts only the configured CA: without one the client
+ * is refused instead of trusting the system's CA store.
+ */
+START_TEST(test_cert_mode_needs_ca)
+{
+	skip_kp_config_t config = {
+		.url = "https://127.0.0.1:1",
+		.auth = SKIP_AUTH_CERT,
+	};
+	skip_error_t err = {};
+
+	ck_assert_ptr_null(skip_client_create(&config, &err));
+	ck_assert_int_eq(err.status, SKIP_ERR_INVALID_ARG);
+	ck_assert_msg(strstr(err.detail, "needs a CA file"), "%s", err.detail);
+	config.ca_file = "";
+	ck_assert_ptr_null(skip_client_create(&config, &err));
+	ck_assert_msg(strstr(err.detail, "needs a CA file"), "%s", err.detail);
+}
+END_TEST
+
+static int ctx_seen;
+static bool ctx_cleanses;
+
+static void ctx_hook(SSL_CTX *ctx)
+{
+	ctx_seen++;
+	ctx_cleanses = SSL_CTX_get_options(ctx) & SSL_OP_CLEANSE_PLAINTEXT;
+}
+
+/**
+ * OpenSSL wipes decrypted records (key bodies) in both TLS modes.
+ */
+START_TEST(test_cleanse_plaintext)
+{
+	static const hostile_answer_t answers[] = { KEY_ANSWER };
+	skip_psk_t psk = { .identity = "gw-a", .len = SKIP_PSK_MIN };
+	skip_kp_config_t config = {
+		.timeout_ms = BUDGET_MS,
+	};
+	skip_error_t err = {};
+	skip_client_t *client;
+	skip_key_t *key = NULL;
+	hostile_kp_t *server;
+
+	memset(psk.key, 0x42, psk.len);
+	server = hostile_kp_start_script(kp_fixture_path(&fx, "kp-a.pem"),
+									 kp_fixture_path(&fx, "kp-a.key"),
+									 answers, countof(answers));
+	skip_tls_client_ctx_hook = ctx_hook;
+
+	config.url = hostile_kp_url(server);
+	config.auth = _i ? SKIP_AUTH_PSK : SKIP_AUTH_CERT;
+	config.ca_file = _i ? NULL : kp_fixture_path(&fx, "ca.pem");
+	config.psk = _i ? &psk : NULL;
+	client = skip_client_create(&config, &err);
+	ck_assert_msg(client, "%s", err.detail);
+	ctx_seen = 0;
+	ctx_cleanses = false;
+	/* in PSK mode the certificate server is refused, after the set-up */
+	ck_assert_int_eq(client->get_key(client, "Bob", 0, 0, &key, &err),
+					 _i ? SKIP_ERR_TLS : SKIP_OK);
+	skip_key_destroy(key);
+	ck_assert_int_ge(ctx_seen, 1);
+	ck_assert(ctx_cleanses);
+	skip_tls_client_ctx_hook = NULL;
+	client->destroy(client);
+	hostile_kp_stop(server);
+	skip_memwipe(&psk, sizeof(psk));
+}
+END_TEST
+
 Suite *hostile_suite(void)
 {
 	Suite *s = suite_create("hostile KP");
@@ -468,6 +541,13 @@ Suite *hostile_suite(void)
 	tcase_add_test(tc, test_by_id_truncated_once);
 	tcase_add_test(tc, test_new_key_closed_retried);
 	tcase_add_test(tc, test_system_id_url_encoding);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("TLS settings");
+	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 15);
+	tcase_add_test(tc, test_cert_mode_needs_ca);
+	tcase_add_loop_test(tc, test_cleanse_plaintext, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }
