@@ -21,6 +21,22 @@
 
 /** first pause before repeating a request that may succeed later */
 #define RETRY_DELAY_MS 50
+/** longest pause between two attempts */
+#define RETRY_DELAY_MAX_MS 250
+
+/**
+ * What a request asks for, which decides what may be repeated.
+ */
+typedef enum {
+	/** capabilities, entropy, a new key: repeat 5xx answers and lost
+	 *  connections (at worst the KP makes a key nobody uses) */
+	REQUEST_PLAIN,
+	/** GET /key/{keyId}: the KP zeroizes the key when it answers, so the
+	 *  request is repeated only if the KP provably never saw it or answered
+	 *  it completely; a 400 ("not found") is repeated too, as the key may
+	 *  still be on its way from the peer's KP */
+	REQUEST_KEY_BY_ID,
+} request_kind_t;
 
 typedef struct private_skip_client_t private_skip_client_t;
 
@@ -72,26 +88,53 @@ static void sleep_ms(long long ms)
 }
 
 /**
+ * Whether a failed attempt may be repeated.
+ *
+ * @param kind		what the request asks for
+ * @param status	result of the attempt
+ * @param code		HTTP status of the KP's answer, 0 if there was none
+ * @param sent		whether the request went out
+ */
+static bool may_retry(request_kind_t kind, skip_status_t status, long code,
+					  bool sent)
+{
+	if (kind == REQUEST_PLAIN)
+	{
+		return skip_status_retryable(status);
+	}
+	if (code)
+	{	/* a complete answer: the KP did not hand out the key */
+		return status == SKIP_ERR_BAD_REQUEST || skip_status_retryable(status);
+	}
+	/* no answer: repeat only what never reached the KP */
+	return !sent && skip_status_retryable(status);
+}
+
+/**
  * GET target until the KP answers 200, a final error occurs or the budget
  * is spent. On success response holds the body.
  */
 static skip_status_t request(private_skip_client_t *this, const char *target,
-							 unsigned budget_ms, skip_http_response_t *response,
-							 skip_error_t *err)
+							 request_kind_t kind, unsigned budget_ms,
+							 skip_http_response_t *response, skip_error_t *err)
 {
 	long long start = now_ms();
 	long long deadline = start + (budget_ms ? budget_ms : this->timeout_ms);
 	long long remaining, delay = RETRY_DELAY_MS;
+	skip_http_mode_t mode;
 	char message[128];
 	skip_status_t status;
 	int attempt;
+	long code;
 
+	mode = kind == REQUEST_KEY_BY_ID ? SKIP_HTTP_ONCE : SKIP_HTTP_REPEATABLE;
 	for (attempt = 1; ; attempt++)
 	{
 		remaining = deadline - now_ms();
+		code = 0;
 		status = this->http->get(this->http, target,
 								 remaining > 0 ? (unsigned)remaining : 1,
-								 response, err);
+								 mode, response, err);
 		if (status == SKIP_OK)
 		{
 			if (response->code == 200)
@@ -106,10 +149,22 @@ static skip_status_t request(private_skip_client_t *this, const char *target,
 			status = skip_error_set(err, skip_status_from_http(response->code),
 								response->code, "GET %s: HTTP %ld%s%s", target,
 								response->code, message[0] ? ", " : "", message);
+			code = response->code;
 			skip_http_response_clear(response);
 		}
+		if (!may_retry(kind, status, code, response->sent))
+		{
+			if (kind == REQUEST_KEY_BY_ID && !code && response->sent)
+			{
+				client_log(this, 1, "GET %s%s: %s after the request went out, "
+						   "not repeated (the KP may have consumed the key)",
+						   this->http->get_url(this->http), target,
+						   skip_status_name(status));
+			}
+			return status;
+		}
 		remaining = deadline - now_ms();
-		if (!skip_status_retryable(status) || remaining <= delay)
+		if (remaining <= delay)
 		{
 			return status;
 		}
@@ -117,7 +172,7 @@ static skip_status_t request(private_skip_client_t *this, const char *target,
 				   "%lld ms", this->http->get_url(this->http), target,
 				   skip_status_name(status), attempt, delay);
 		sleep_ms(delay);
-		delay *= 2;
+		delay = delay * 2 > RETRY_DELAY_MAX_MS ? RETRY_DELAY_MAX_MS : delay * 2;
 	}
 }
 
@@ -161,11 +216,13 @@ static skip_status_t get_capabilities(skip_client_t *public,
 	skip_http_response_t response;
 	skip_status_t status;
 
-	status = request(this, "/capabilities", 0, &response, err);
+	status = request(this, "/capabilities", REQUEST_PLAIN, 0, &response,
+					 err);
 	if (status == SKIP_OK)
 	{
 		status = skip_json_parse_capabilities(response.body, response.len,
-											  caps, err);
+											  this->log, this->log_ctx, caps,
+											  err);
 		skip_http_response_clear(&response);
 	}
 	return status;
@@ -175,14 +232,15 @@ static skip_status_t get_capabilities(skip_client_t *public,
  * Request a key at target and parse it.
  */
 static skip_status_t fetch_key(private_skip_client_t *this, const char *target,
-							   unsigned bits, const char *key_id,
+							   request_kind_t kind, unsigned bits,
+							   const char *key_id,
 							   unsigned budget_ms, skip_key_t **key,
 							   skip_error_t *err)
 {
 	skip_http_response_t response;
 	skip_status_t status;
 
-	status = request(this, target, budget_ms, &response, err);
+	status = request(this, target, kind, budget_ms, &response, err);
 	if (status != SKIP_OK)
 	{
 		return status;
@@ -235,8 +293,8 @@ static skip_status_t get_key(skip_client_t *public, const char *remote,
 		snprintf(target, sizeof(target), "/key?remoteSystemID=%s", escaped);
 	}
 	free(escaped);
-	return fetch_key(this, target, bits ? bits : SKIP_DEFAULT_KEY_BITS, NULL,
-					 budget_ms, key, err);
+	return fetch_key(this, target, REQUEST_PLAIN,
+					 bits ? bits : SKIP_DEFAULT_KEY_BITS, NULL, budget_ms, key, err);
 }
 
 static skip_status_t get_key_by_id(skip_client_t *public, const char *key_id,
@@ -266,7 +324,8 @@ static skip_status_t get_key_by_id(skip_client_t *public, const char *key_id,
 			 escaped);
 	free(escaped);
 	/* the responder cannot know the size the initiator asked for */
-	return fetch_key(this, target, 0, key_id, budget_ms, key, err);
+	return fetch_key(this, target, REQUEST_KEY_BY_ID, 0, key_id, budget_ms,
+					 key, err);
 }
 
 static skip_status_t get_entropy(skip_client_t *public, unsigned bits,
@@ -290,7 +349,7 @@ static skip_status_t get_entropy(skip_client_t *public, unsigned bits,
 	{
 		snprintf(target, sizeof(target), "/entropy");
 	}
-	status = request(this, target, 0, &response, err);
+	status = request(this, target, REQUEST_PLAIN, 0, &response, err);
 	if (status == SKIP_OK)
 	{
 		status = skip_json_parse_entropy(response.body, response.len,

@@ -69,6 +69,12 @@ struct skip_client_t {
 	 * GET /key/{keyId}?remoteSystemID=...: the key with the given keyId,
 	 * which the KP of the given remote system made.
 	 *
+	 * A 400 ("not found") is asked again with backoff within the budget:
+	 * the key may still be on its way from the peer's KP. As the KP zeroizes
+	 * a key it delivers, the request is never repeated once it may have been
+	 * answered (answer lost, cut off or unreadable); only requests that
+	 * provably never went out and complete 400/5xx answers are repeated.
+	 *
 	 * @param key_id	keyId (validated)
 	 * @param remote	remote system ID (validated)
 	 * @param budget_ms	time budget of this call, 0 for the configured one

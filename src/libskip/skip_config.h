@@ -54,7 +54,7 @@ typedef struct {
 	skip_auth_t auth;
 	/** also allow TLS 1.2 (with the draft's TLS 1.2 suites) */
 	bool allow_tls12;
-	/** SKIP_AUTH_CERT: CA file to verify the KP with (NULL: system CAs) */
+	/** SKIP_AUTH_CERT: CA file to verify the KP with (required) */
 	const char *ca_file;
 	/** SKIP_AUTH_CERT: optional client certificate (PEM) */
 	const char *cert_file;

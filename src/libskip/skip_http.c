@@ -57,6 +57,11 @@ struct private_skip_http_t {
 
 /**
  * A growing response body; grown by copy so every old buffer is wiped.
+ *
+ * libcurl's own download buffer (per handle) also holds the body for a
+ * while; libcurl offers no way to wipe it: it is overwritten by the next
+ * transfer on the handle or freed with it. OpenSSL's record buffers are
+ * wiped (SSL_OP_CLEANSE_PLAINTEXT, skip_tls_client_setup()).
  */
 typedef struct {
 	char *buf;
@@ -65,6 +70,21 @@ typedef struct {
 	bool too_large;
 	bool nomem;
 } body_t;
+
+/**
+ * Requests a transfer put on a connection.
+ */
+typedef struct {
+	/** how often the request went out */
+	unsigned sent;
+	/** whether it must go out at most once */
+	bool once;
+} prereq_t;
+
+/* libcurl tells when a request is about to go out since 7.80.0 */
+#if LIBCURL_VERSION_NUM >= 0x075000
+#define HAVE_PREREQ 1
+#endif
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static CURLcode curl_init_result = CURLE_FAILED_INIT;
@@ -113,12 +133,35 @@ static size_t write_cb(char *data, size_t size, size_t nmemb, void *user)
 	return n;
 }
 
+#ifdef HAVE_PREREQ
+/**
+ * Called after connecting and before the request goes out, again if libcurl
+ * resends it on a fresh connection because a reused one died.
+ */
+static int prereq_cb(void *user, char *primary_ip, char *local_ip,
+					 int primary_port, int local_port)
+{
+	prereq_t *prereq = user;
+
+	if (prereq && prereq->sent++ && prereq->once)
+	{	/* the KP may have read the first one before the connection died */
+		return CURL_PREREQFUNC_ABORT;
+	}
+	return CURL_PREREQFUNC_OK;
+}
+#endif
+
 static CURLcode ssl_ctx_cb(CURL *curl, void *ssl_ctx, void *user)
 {
 	private_skip_http_t *this = user;
 
 	(void)curl;
-	if (!skip_tls_client_use_psk(ssl_ctx, &this->psk))
+	if (this->config.auth == SKIP_AUTH_PSK &&
+		!skip_tls_client_use_psk(ssl_ctx, &this->psk))
+	{
+		return CURLE_SSL_CERTPROBLEM;
+	}
+	if (!skip_tls_client_setup(ssl_ctx))
 	{
 		return CURLE_SSL_CERTPROBLEM;
 	}
@@ -152,11 +195,16 @@ static CURL *create_handle(private_skip_http_t *this)
 		curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
 						 (long)this->config.connect_timeout_ms) ||
 		curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_cb) ||
+#ifdef HAVE_PREREQ
+		curl_easy_setopt(curl, CURLOPT_PREREQFUNCTION, prereq_cb) ||
+#endif
 		curl_easy_setopt(curl, CURLOPT_SSLVERSION,
 						 version | CURL_SSLVERSION_MAX_TLSv1_3) ||
 		curl_easy_setopt(curl, CURLOPT_TLS13_CIPHERS, SKIP_TLS13_SUITE) ||
 		curl_easy_setopt(curl, CURLOPT_SSL_CIPHER_LIST,
-						 psk ? SKIP_TLS12_PSK_SUITES : SKIP_TLS12_CERT_SUITES))
+						 psk ? SKIP_TLS12_PSK_SUITES : SKIP_TLS12_CERT_SUITES) ||
+		curl_easy_setopt(curl, CURLOPT_SSL_CTX_FUNCTION, ssl_ctx_cb) ||
+		curl_easy_setopt(curl, CURLOPT_SSL_CTX_DATA, this))
 	{
 		curl_easy_cleanup(curl);
 		return NULL;
@@ -166,9 +214,7 @@ static CURL *create_handle(private_skip_http_t *this)
 		/* the PSK authenticates the KP; skip_tls refuses any certificate */
 		if (curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L) ||
 			curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L) ||
-			curl_easy_setopt(curl, CURLOPT_SSL_SESSIONID_CACHE, 0L) ||
-			curl_easy_setopt(curl, CURLOPT_SSL_CTX_FUNCTION, ssl_ctx_cb) ||
-			curl_easy_setopt(curl, CURLOPT_SSL_CTX_DATA, this))
+			curl_easy_setopt(curl, CURLOPT_SSL_SESSIONID_CACHE, 0L))
 		{
 			curl_easy_cleanup(curl);
 			return NULL;
@@ -178,8 +224,9 @@ static CURL *create_handle(private_skip_http_t *this)
 	{
 		if (curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L) ||
 			curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L) ||
-			(this->ca_file &&
-			 curl_easy_setopt(curl, CURLOPT_CAINFO, this->ca_file)) ||
+			curl_easy_setopt(curl, CURLOPT_CAINFO, this->ca_file) ||
+			/* only the configured CA, never the system's directory */
+			curl_easy_setopt(curl, CURLOPT_CAPATH, NULL) ||
 			(this->cert_file &&
 			 curl_easy_setopt(curl, CURLOPT_SSLCERT, this->cert_file)) ||
 			(this->key_file &&
@@ -283,6 +330,9 @@ static skip_status_t map_curl_error(private_skip_http_t *this, CURLcode res,
 		case CURLE_USE_SSL_FAILED:
 			return skip_error_set(err, SKIP_ERR_TLS, 0, "%s: %s", this->url,
 								  what);
+		case CURLE_ABORTED_BY_CALLBACK:
+			return skip_error_set(err, SKIP_ERR_CONNECT, 0, "%s: connection "
+								  "lost before the answer", this->url);
 		case CURLE_WRITE_ERROR:
 			if (body->too_large)
 			{
@@ -301,13 +351,28 @@ static skip_status_t map_curl_error(private_skip_http_t *this, CURLcode res,
 	}
 }
 
+/**
+ * Whether a failed transfer may have put its request on a connection.
+ */
+static bool request_sent(CURLcode res, prereq_t *prereq)
+{
+#ifdef HAVE_PREREQ
+	(void)res;
+	return prereq->sent > 0;
+#else
+	(void)prereq;
+	return res != CURLE_COULDNT_RESOLVE_HOST && res != CURLE_COULDNT_CONNECT;
+#endif
+}
+
 static skip_status_t http_get(skip_http_t *public, const char *target,
-							  unsigned timeout_ms,
+							  unsigned timeout_ms, skip_http_mode_t mode,
 							  skip_http_response_t *response,
 							  skip_error_t *err)
 {
 	private_skip_http_t *this = (private_skip_http_t*)public;
 	char errbuf[CURL_ERROR_SIZE] = "";
+	prereq_t prereq = { .once = mode == SKIP_HTTP_ONCE };
 	body_t body = {};
 	slot_t *slot;
 	CURLcode res;
@@ -331,13 +396,20 @@ static skip_status_t http_get(skip_http_t *public, const char *target,
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+#ifdef HAVE_PREREQ
+	curl_easy_setopt(curl, CURLOPT_PREREQDATA, &prereq);
+#endif
 	res = curl_easy_perform(curl);
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, NULL);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, NULL);
+#ifdef HAVE_PREREQ
+	curl_easy_setopt(curl, CURLOPT_PREREQDATA, NULL);
+#endif
 	release(this, slot, curl);
 	free(url);
 
+	response->sent = res == CURLE_OK || request_sent(res, &prereq);
 	if (res != CURLE_OK)
 	{
 		skip_status_t status = map_curl_error(this, res, errbuf, &body, err);
@@ -435,6 +507,13 @@ skip_http_t *skip_http_create(const skip_kp_config_t *config, skip_error_t *err)
 	if (config->auth == SKIP_AUTH_PSK && (!config->psk || !config->psk->len))
 	{
 		skip_error_set(err, SKIP_ERR_INVALID_ARG, 0, "PSK mode needs a PSK");
+		return NULL;
+	}
+	if (config->auth == SKIP_AUTH_CERT && (!config->ca_file ||
+										   !*config->ca_file))
+	{	/* the system's CA store would trust any public CA with the keys */
+		skip_error_set(err, SKIP_ERR_INVALID_ARG, 0, "certificate mode needs "
+					   "a CA file to verify the KP with (ca)");
 		return NULL;
 	}
 	if (config->key_file && !config->cert_file)

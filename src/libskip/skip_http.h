@@ -22,14 +22,30 @@
 #include "skip_config.h"
 #include "skip_status.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct skip_http_t skip_http_t;
 
 /**
+ * Whether a request may reach the KP more than once.
+ */
+typedef enum {
+	/** libcurl may resend the request on a fresh connection when a reused
+	 *  one died before any answer */
+	SKIP_HTTP_REPEATABLE,
+	/** the request reaches the KP at most once: answering it may consume
+	 *  what it asks for (GET /key/{keyId}) */
+	SKIP_HTTP_ONCE,
+} skip_http_mode_t;
+
+/**
  * Answer of a KP.
  */
 typedef struct {
+	/** whether the request went out on a connection (set on transport
+	 *  failures too): if not, the KP never saw it */
+	bool sent;
 	/** HTTP status code */
 	long code;
 	/** body, NUL-terminated (the NUL is not counted in len) */
@@ -51,14 +67,15 @@ struct skip_http_t {
 	 *
 	 * @param target		path and query, starting with '/', already escaped
 	 * @param timeout_ms	budget for this request
+	 * @param mode			whether the request may reach the KP twice
 	 * @param response		receives the answer, clear it with
 	 *						skip_http_response_clear()
 	 * @param err			receives the reason on failure (may be NULL)
 	 * @return				SKIP_OK if the KP answered
 	 */
 	skip_status_t (*get)(skip_http_t *this, const char *target,
-						 unsigned timeout_ms, skip_http_response_t *response,
-						 skip_error_t *err);
+						 unsigned timeout_ms, skip_http_mode_t mode,
+						 skip_http_response_t *response, skip_error_t *err);
 
 	/**
 	 * Base URL of the KP.

@@ -10,8 +10,10 @@
 #include "skip_json.h"
 #include "skip_validate.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <json-c/json.h>
 
@@ -19,15 +21,56 @@
 #define JSON_MAX_DEPTH 4
 
 /**
- * Wipe json-c's token buffer: it holds the last string parsed, which may be
- * a hex-encoded key.
+ * Wipe every string in a JSON value (recursively), without releasing it.
+ */
+static void wipe_strings(json_object *obj)
+{
+	size_t i;
+
+	switch (json_object_get_type(obj))
+	{
+		case json_type_string:
+			skip_memwipe((char*)json_object_get_string(obj),
+						 (size_t)json_object_get_string_len(obj));
+			break;
+		case json_type_array:
+			for (i = 0; i < json_object_array_length(obj); i++)
+			{
+				wipe_strings(json_object_array_get_idx(obj, i));
+			}
+			break;
+		case json_type_object:
+		{
+			json_object_object_foreach(obj, name, value)
+			{
+				(void)name;
+				wipe_strings(value);
+			}
+			break;
+		}
+		default:
+			break;
+	}
+}
+
+/**
+ * Wipe what json-c's tokener keeps: its token buffer holds the last string
+ * parsed, and after an error its stack holds the values parsed so far;
+ * either may be a hex-encoded key. json_tokener_free() releases them
+ * without wiping.
  */
 static void tokener_wipe(struct json_tokener *tok)
 {
 #ifdef HAVE_JSON_TOKENER_PB
+	int i;
+
 	if (tok->pb && tok->pb->buf)
 	{
 		skip_memwipe(tok->pb->buf, tok->pb->size);
+	}
+	for (i = 0; tok->stack && i <= tok->depth && i < tok->max_depth; i++)
+	{
+		wipe_strings(tok->stack[i].current);
 	}
 #else
 	(void)tok;
@@ -125,7 +168,7 @@ json_object *skip_json_parse_object(const char *body, size_t len,
 		skip_error_set(err, SKIP_ERR_PROTOCOL, 0, "malformed JSON: %s",
 					   jerr == json_tokener_continue ? "truncated"
 					   : json_tokener_error_desc(jerr));
-		json_object_put(obj);
+		skip_json_put_wiped(obj);
 		return NULL;
 	}
 	for (; end < len; end++)
@@ -134,21 +177,23 @@ json_object *skip_json_parse_object(const char *body, size_t len,
 		{
 			skip_error_set(err, SKIP_ERR_PROTOCOL, 0,
 						   "trailing data after JSON object");
-			json_object_put(obj);
+			skip_json_put_wiped(obj);
 			return NULL;
 		}
 	}
 	if (!json_object_is_type(obj, json_type_object))
 	{
 		skip_error_set(err, SKIP_ERR_PROTOCOL, 0, "JSON body is not an object");
-		json_object_put(obj);
+		skip_json_put_wiped(obj);
 		return NULL;
 	}
+	/* json-c already freed the values of duplicates it replaced, without
+	 * wiping them; nothing can be done about that copy here */
 	if (count_members(body, len) != json_object_object_length(obj))
 	{
 		skip_error_set(err, SKIP_ERR_PROTOCOL, 0, "duplicate field in JSON "
 					   "object");
-		json_object_put(obj);
+		skip_json_put_wiped(obj);
 		return NULL;
 	}
 	return obj;
@@ -166,33 +211,7 @@ static json_object *parse_object(const char *body, size_t len,
 
 void skip_json_put_wiped(json_object *obj)
 {
-	size_t i;
-
-	switch (json_object_get_type(obj))
-	{
-		case json_type_string:
-			skip_memwipe((char*)json_object_get_string(obj),
-						 (size_t)json_object_get_string_len(obj));
-			break;
-		case json_type_array:
-			for (i = 0; i < json_object_array_length(obj); i++)
-			{	/* keep the member, wipe it with its container */
-				skip_json_put_wiped(json_object_get(
-									json_object_array_get_idx(obj, i)));
-			}
-			break;
-		case json_type_object:
-		{
-			json_object_object_foreach(obj, name, value)
-			{
-				(void)name;
-				skip_json_put_wiped(json_object_get(value));
-			}
-			break;
-		}
-		default:
-			break;
-	}
+	wipe_strings(obj);
 	json_object_put(obj);
 }
 
@@ -324,13 +343,62 @@ static char *dup_system_id(const char *name, const char *str, size_t len,
 	return copy;
 }
 
+static void json_log(skip_log_t log, void *log_ctx, int level,
+					 const char *fmt, ...)
+{
+	va_list args;
+
+	if (log)
+	{
+		va_start(args, fmt);
+		log(log_ctx, level, fmt, args);
+		va_end(args);
+	}
+}
+
+/**
+ * Why a remoteSystemID entry is unusable, NULL if it is usable.
+ */
+static const char *unusable_entry(json_object *entry)
+{
+	const char *str;
+	size_t len;
+
+	if (!json_object_is_type(entry, json_type_string))
+	{
+		return "not a string";
+	}
+	str = json_object_get_string(entry);
+	len = (size_t)json_object_get_string_len(entry);
+	if (!len)
+	{
+		return "empty";
+	}
+	if (strlen(str) != len)
+	{
+		return "contains NUL";
+	}
+	if (!skip_glob_valid(str, len))
+	{
+		return "too long";
+	}
+	return NULL;
+}
+
+/**
+ * The remoteSystemID globs. The draft types them as strings and says
+ * nothing about what a client does with one it cannot use: such an entry
+ * is left out (and logged) instead of discarding the KP's whole answer.
+ */
 static skip_status_t parse_remote_system_ids(json_object *obj,
 											 skip_capabilities_t *caps,
+											 skip_log_t log, void *log_ctx,
 											 skip_error_t *err)
 {
+	char escaped[SKIP_SYSTEM_ID_LOG_MAX];
 	json_object *array, *entry;
-	const char *str;
-	size_t i, count, len;
+	const char *reason;
+	size_t i, count;
 
 	array = get_member(obj, "remoteSystemID", json_type_array, err);
 	if (!array)
@@ -351,29 +419,36 @@ static skip_status_t parse_remote_system_ids(json_object *obj,
 	for (i = 0; i < count; i++)
 	{
 		entry = json_object_array_get_idx(array, i);
-		if (!json_object_is_type(entry, json_type_string))
+		reason = unusable_entry(entry);
+		if (reason)
 		{
-			return skip_error_set(err, SKIP_ERR_PROTOCOL, 0,
-								  "remoteSystemID entry %zu is not a string", i);
+			/* escapes up to a NUL; a long entry is cut in the log line */
+			skip_escape(json_object_is_type(entry, json_type_string)
+						? json_object_get_string(entry) : "", escaped,
+						sizeof(escaped));
+			json_log(log, log_ctx, 1, "KP capabilities: ignoring "
+					 "remoteSystemID entry %zu '%s': %s", i, escaped, reason);
+			continue;
 		}
-		str = json_object_get_string(entry);
-		len = (size_t)json_object_get_string_len(entry);
-		if (strlen(str) != len || !skip_glob_valid(str, len))
-		{
-			return skip_error_set(err, SKIP_ERR_PROTOCOL, 0,
-								  "remoteSystemID entry %zu is invalid", i);
-		}
-		caps->remote_system_ids[i] = strndup(str, len);
-		if (!caps->remote_system_ids[i])
+		caps->remote_system_ids[caps->remote_system_id_count] = strndup(
+									json_object_get_string(entry),
+									(size_t)json_object_get_string_len(entry));
+		if (!caps->remote_system_ids[caps->remote_system_id_count])
 		{
 			return skip_error_set(err, SKIP_ERR_NOMEM, 0, "out of memory");
 		}
-		caps->remote_system_id_count = i + 1;
+		caps->remote_system_id_count++;
+	}
+	if (!caps->remote_system_id_count)
+	{
+		return skip_error_set(err, SKIP_ERR_PROTOCOL, 0, "field "
+							  "'remoteSystemID' has no usable entry");
 	}
 	return SKIP_OK;
 }
 
 skip_status_t skip_json_parse_capabilities(const char *body, size_t len,
+										   skip_log_t log, void *log_ctx,
 										   skip_capabilities_t **out,
 										   skip_error_t *err)
 {
@@ -436,7 +511,7 @@ skip_status_t skip_json_parse_capabilities(const char *body, size_t len,
 		status = err ? err->status : SKIP_ERR_PROTOCOL;
 		goto out;
 	}
-	status = parse_remote_system_ids(obj, caps, err);
+	status = parse_remote_system_ids(obj, caps, log, log_ctx, err);
 
 out:
 	json_object_put(obj);
@@ -476,7 +551,10 @@ skip_status_t skip_json_parse_key(const char *body, size_t len,
 					   "most %d digits", SKIP_KEY_ID_MAX_HEX);
 		goto out;
 	}
-	if (key_id && strcmp(key_id, id) != 0)
+	/* hex is case-insensitive: a KP may echo the keyId in another case
+	 * than it was asked for (e.g. one that came as raw bytes, hex-encoded
+	 * here in lowercase) */
+	if (key_id && strcasecmp(key_id, id) != 0)
 	{
 		skip_error_set(err, SKIP_ERR_PROTOCOL, 0,
 					   "KP answered with keyId %s instead of %s", id, key_id);

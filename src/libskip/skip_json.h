@@ -22,6 +22,7 @@
 #define SKIP_JSON_H_
 
 #include "skip_capabilities.h"
+#include "skip_config.h"
 #include "skip_key.h"
 #include "skip_status.h"
 
@@ -42,24 +43,37 @@
 /**
  * Parse a GET /capabilities answer.
  *
+ * A remoteSystemID entry the client cannot use (not a string, empty, longer
+ * than SKIP_SYSTEM_ID_MAX, containing NUL) is left out and logged; the
+ * answer is refused only if no entry is left.
+ *
  * @param body		response body, not necessarily NUL-terminated
  * @param len		length of body
+ * @param log		log callback for entries left out (may be NULL)
+ * @param log_ctx	context passed to log
  * @param out		receives the capabilities, free with
  *					skip_capabilities_destroy()
  * @param err		receives the reason on failure (may be NULL)
  * @return			SKIP_OK or SKIP_ERR_PROTOCOL/SKIP_ERR_NOMEM
  */
 skip_status_t skip_json_parse_capabilities(const char *body, size_t len,
+										   skip_log_t log, void *log_ctx,
 										   skip_capabilities_t **out,
 										   skip_error_t *err);
 
 /**
  * Parse a GET /key or GET /key/{keyId} answer.
  *
+ * Every copy of the key json-c makes is wiped (its token buffer, the string
+ * values, on success and failure), except the value of a duplicate member
+ * json-c replaced while parsing (such an answer is refused): json-c frees
+ * it without a way to reach it first.
+ *
  * @param body		response body
  * @param len		length of body
  * @param key_bits	expected key size in bits, 0 to accept any size
- * @param key_id	keyId the answer must carry, NULL to accept any
+ * @param key_id	keyId the answer must carry (hex, compared without regard
+ *					to case), NULL to accept any
  * @param out		receives the key, free with skip_key_destroy()
  * @param err		receives the reason on failure (may be NULL)
  * @return			SKIP_OK or SKIP_ERR_PROTOCOL/SKIP_ERR_NOMEM

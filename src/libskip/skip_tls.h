@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "skip_psk.h"
+
 #include <openssl/ssl.h>
 
 /** the TLS 1.3 suite the draft requires */
@@ -31,24 +33,6 @@
 #define SKIP_TLS12_CERT_SUITES "ECDHE-ECDSA-AES256-GCM-SHA384:AES256-SHA256"
 /** TLS 1.2 PSK suites the draft recommends (OpenSSL names) */
 #define SKIP_TLS12_PSK_SUITES "DHE-PSK-AES256-CBC-SHA384:DHE-PSK-AES256-CBC-SHA"
-
-/** longest PSK identity accepted */
-#define SKIP_PSK_IDENTITY_MAX 128
-/** shortest and longest PSK accepted, in bytes */
-#define SKIP_PSK_MIN 16
-#define SKIP_PSK_MAX 64
-
-/**
- * An external PSK and its identity.
- */
-typedef struct {
-	/** identity sent in the clear, NUL-terminated */
-	char identity[SKIP_PSK_IDENTITY_MAX + 1];
-	/** the key */
-	uint8_t key[SKIP_PSK_MAX];
-	/** length of key */
-	size_t len;
-} skip_psk_t;
 
 /**
  * Build a TLS 1.3 resumption-style session carrying an external PSK for
@@ -62,6 +46,21 @@ typedef struct {
 SSL_SESSION *skip_tls_psk_session(SSL *ssl, const skip_psk_t *psk);
 
 /**
+ * Called with every client SSL_CTX libskip has set up, NULL for none. For
+ * tests only: lets them observe the context's settings.
+ */
+extern void (*skip_tls_client_ctx_hook)(SSL_CTX *ctx);
+
+/**
+ * Settings of every client SSL_CTX, in both TLS modes: OpenSSL wipes the
+ * plaintext of records (key bodies) from its buffers once read.
+ *
+ * @param ctx		client context
+ * @return			false if OpenSSL failed
+ */
+bool skip_tls_client_setup(SSL_CTX *ctx);
+
+/**
  * Make a client SSL_CTX authenticate with a PSK: TLS 1.3 external PSK with
  * SHA-384 and TLS 1.2 PSK. Any certificate the server presents is refused,
  * so that a server ignoring the PSK cannot take over the connection.
@@ -71,34 +70,5 @@ SSL_SESSION *skip_tls_psk_session(SSL *ssl, const skip_psk_t *psk);
  * @return			false if OpenSSL failed
  */
 bool skip_tls_client_use_psk(SSL_CTX *ctx, const skip_psk_t *psk);
-
-/**
- * Parse a PSK given hex-encoded (an optional 0x prefix and surrounding white
- * space are accepted).
- *
- * @param text		the hex text, not necessarily NUL-terminated
- * @param len		length of text
- * @param identity	identity to store with the key
- * @param psk		receives identity and key; wipe it after use
- * @param errbuf	receives the reason on failure
- * @param errlen	size of errbuf
- * @return			true on success
- */
-bool skip_psk_parse(const char *text, size_t len, const char *identity,
-					skip_psk_t *psk, char *errbuf, size_t errlen);
-
-/**
- * Read a PSK from a file holding it hex-encoded (an optional 0x prefix and
- * surrounding white space are accepted).
- *
- * @param path		file to read
- * @param identity	identity to store with the key
- * @param psk		receives identity and key; wipe it after use
- * @param errbuf	receives the reason on failure
- * @param errlen	size of errbuf
- * @return			true on success
- */
-bool skip_psk_load(const char *path, const char *identity, skip_psk_t *psk,
-				   char *errbuf, size_t errlen);
 
 #endif /** SKIP_TLS_H_ @}*/

@@ -12,13 +12,6 @@
 #include <fnmatch.h>
 #include <string.h>
 
-/* system IDs travel in IKE notifies, URL queries and log lines: only
- * visible ASCII, no spaces, so nothing can be smuggled into any of them */
-static bool is_system_id_char(char c)
-{
-	return c > 0x20 && c < 0x7f;
-}
-
 static int hex_value(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -38,20 +31,9 @@ static int hex_value(char c)
 
 bool skip_system_id_valid(const char *s, size_t len)
 {
-	size_t i;
-
-	if (!s || len == 0 || len > SKIP_SYSTEM_ID_MAX)
-	{
-		return false;
-	}
-	for (i = 0; i < len; i++)
-	{
-		if (!is_system_id_char(s[i]))
-		{
-			return false;
-		}
-	}
-	return true;
+	/* any other byte is fine: system IDs are percent-encoded in URLs and
+	 * escaped in log lines, but a NUL would cut them short in C strings */
+	return s && len > 0 && len <= SKIP_SYSTEM_ID_MAX && !memchr(s, '\0', len);
 }
 
 bool skip_key_id_valid(const char *s, size_t len)
@@ -92,7 +74,8 @@ bool skip_printable(const char *s, size_t len, size_t max)
 
 bool skip_glob_valid(const char *pattern, size_t len)
 {
-	/* a glob is a system ID that may contain * ? [ ] ! */
+	/* a glob is a system ID that may contain * ? [ ] !, matched by
+	 * fnmatch(3) as a C string */
 	return skip_system_id_valid(pattern, len);
 }
 
@@ -134,6 +117,42 @@ void skip_hex_encode(const uint8_t *in, size_t len, char *out)
 		out[2 * i + 1] = digits[in[i] & 0x0f];
 	}
 	out[2 * len] = '\0';
+}
+
+size_t skip_escape(const char *in, char *out, size_t outlen)
+{
+	static const char digits[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char*)(in ? in : "");
+	size_t len = 0;
+
+	if (!outlen)
+	{
+		return 0;
+	}
+	for (; *p; p++)
+	{
+		if (*p >= 0x20 && *p < 0x7f && *p != '\\' && *p != '\'')
+		{
+			if (len + 1 >= outlen)
+			{
+				break;
+			}
+			out[len++] = (char)*p;
+		}
+		else
+		{	/* all four characters or none */
+			if (len + 4 >= outlen)
+			{
+				break;
+			}
+			out[len++] = '\\';
+			out[len++] = 'x';
+			out[len++] = digits[*p >> 4];
+			out[len++] = digits[*p & 0x0f];
+		}
+	}
+	out[len] = '\0';
+	return len;
 }
 
 void skip_sanitize_printable(char *s)

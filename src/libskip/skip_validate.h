@@ -28,6 +28,12 @@
 #define SKIP_SYSTEM_ID_MAX 255
 
 /**
+ * Size of a buffer that holds any system ID escaped with skip_escape(): each
+ * byte may become \xNN, plus the terminating NUL.
+ */
+#define SKIP_SYSTEM_ID_LOG_MAX (4 * SKIP_SYSTEM_ID_MAX + 1)
+
+/**
  * Longest keyId accepted, in hex characters (the draft mandates 128 bit
  * keyIds, its example uses 192 bit; leave room for longer ones).
  */
@@ -45,7 +51,8 @@
 
 /**
  * Whether len bytes at s form a valid system ID: 1 to SKIP_SYSTEM_ID_MAX
- * printable, non-space ASCII characters (no NUL, no control characters).
+ * bytes, any byte but NUL. The draft types system IDs as plain strings;
+ * they are percent-encoded in URLs and escaped with skip_escape() in logs.
  */
 bool skip_system_id_valid(const char *s, size_t len);
 
@@ -62,7 +69,8 @@ bool skip_printable(const char *s, size_t len, size_t max);
 
 /**
  * Whether a remoteSystemID entry of a KP's capabilities is a usable POSIX
- * glob: the characters of a system ID, at most SKIP_SYSTEM_ID_MAX.
+ * glob: valid on the terms of a system ID (1 to SKIP_SYSTEM_ID_MAX bytes,
+ * no NUL).
  */
 bool skip_glob_valid(const char *pattern, size_t len);
 
@@ -82,6 +90,20 @@ bool skip_hex_decode(const char *hex, size_t len, uint8_t *out);
  * Encode len bytes as lowercase hex into out (2*len+1 bytes, NUL-terminated).
  */
 void skip_hex_encode(const uint8_t *in, size_t len, char *out);
+
+/**
+ * Render a string from an untrusted source for a log line: printable ASCII
+ * stays as it is, every other byte and the backslash and single quote (log
+ * lines quote values with them) become \xNN. The result is always
+ * NUL-terminated and never ends in a partial \xNN; what does not fit is
+ * left off.
+ *
+ * @param in		NUL-terminated string, NULL is rendered as ""
+ * @param out		receives the escaped string
+ * @param outlen	size of out (SKIP_SYSTEM_ID_LOG_MAX for a system ID)
+ * @return			length of the escaped string in out
+ */
+size_t skip_escape(const char *in, char *out, size_t outlen);
 
 /**
  * Replace every non-printable byte of a NUL-terminated string with '?'.

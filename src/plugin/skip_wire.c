@@ -27,21 +27,47 @@ skip_wire_t skip_wire_parse_use_ppk(const uint8_t *data, size_t len,
 	return SKIP_WIRE_VALID;
 }
 
-skip_wire_t skip_wire_parse_ppk_identity(const uint8_t *data, size_t len,
-										 char key_id[SKIP_KEY_ID_MAX_HEX + 1])
+skip_wire_t skip_wire_parse_ppk_identity_ex(const uint8_t *data, size_t len,
+										char key_id[SKIP_KEY_ID_MAX_HEX + 1],
+										bool *raw)
 {
+	if (raw)
+	{
+		*raw = false;
+	}
 	if (len == 0)
 	{
 		return SKIP_WIRE_EMPTY;
 	}
-	if (data[0] != SKIP_PPK_ID_FIXED ||
-		!skip_key_id_valid((const char*)data + 1, len - 1))
+	if (data[0] != SKIP_PPK_ID_FIXED || len == 1)
 	{
 		return SKIP_WIRE_INVALID;
 	}
-	memcpy(key_id, data + 1, len - 1);
-	key_id[len - 1] = '\0';
+	data++;
+	len--;
+	if (skip_key_id_valid((const char*)data, len))
+	{	/* the form SKIP implementations send: keep it byte for byte */
+		memcpy(key_id, data, len);
+		key_id[len] = '\0';
+		return SKIP_WIRE_VALID;
+	}
+	if (len > SKIP_KEY_ID_MAX_RAW)
+	{
+		return SKIP_WIRE_INVALID;
+	}
+	/* hex-encoded, the bytes are safe in a URL path and a log line */
+	skip_hex_encode(data, len, key_id);
+	if (raw)
+	{
+		*raw = true;
+	}
 	return SKIP_WIRE_VALID;
+}
+
+skip_wire_t skip_wire_parse_ppk_identity(const uint8_t *data, size_t len,
+										 char key_id[SKIP_KEY_ID_MAX_HEX + 1])
+{
+	return skip_wire_parse_ppk_identity_ex(data, len, key_id, NULL);
 }
 
 size_t skip_wire_build_ppk_identity(const char *key_id,
@@ -56,4 +82,22 @@ size_t skip_wire_build_ppk_identity(const char *key_id,
 	out[0] = SKIP_PPK_ID_FIXED;
 	memcpy(out + 1, key_id, len);
 	return 1 + len;
+}
+
+size_t skip_wire_build_ppk_identity_raw(const char *key_id,
+										uint8_t out[SKIP_PPK_IDENTITY_MAX])
+{
+	size_t len = strnlen(key_id, SKIP_KEY_ID_MAX_HEX + 1);
+
+	if (!skip_key_id_valid(key_id, len) ||
+		!skip_hex_decode(key_id, len, out + 1))
+	{
+		return 0;
+	}
+	if (skip_key_id_valid((const char*)out + 1, len / 2))
+	{	/* the peer would take these bytes for a keyId text */
+		return 0;
+	}
+	out[0] = SKIP_PPK_ID_FIXED;
+	return 1 + len / 2;
 }

@@ -21,6 +21,7 @@
 
 #include <skip_validate.h>
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,9 @@
 
 /** longest PPK_IDENTITY data SKIP produces: type byte and keyId */
 #define SKIP_PPK_IDENTITY_MAX (1 + SKIP_KEY_ID_MAX_HEX)
+
+/** longest keyId accepted as raw bytes after the type byte */
+#define SKIP_KEY_ID_MAX_RAW (SKIP_KEY_ID_MAX_HEX / 2)
 
 /**
  * What a notify's data turned out to be.
@@ -43,7 +47,9 @@ typedef enum {
 } skip_wire_t;
 
 /**
- * Parse the data of a USE_PPK notify: the sender's KP system ID.
+ * Parse the data of a USE_PPK notify: the sender's KP system ID, 1 to
+ * SKIP_SYSTEM_ID_MAX bytes without NUL (escape it with skip_escape() before
+ * logging it). Empty data is a plain RFC 8784 peer.
  *
  * @param data		notify data
  * @param len		length of data
@@ -55,9 +61,23 @@ skip_wire_t skip_wire_parse_use_ppk(const uint8_t *data, size_t len,
 /**
  * Parse the data of a PPK_IDENTITY notify: PPK_ID_FIXED and a keyId.
  *
+ * The draft's "PPK_ID_FIXED followed by keyId" is read two ways. Data after
+ * the type byte that is a valid keyId text (even-length hex) is taken byte
+ * for byte, case kept. Otherwise 1 to SKIP_KEY_ID_MAX_RAW bytes are taken
+ * as the keyId's raw bytes and hex-encoded (lowercase), so that the keyId
+ * asked from the KP is hex in either case.
+ *
  * @param data		notify data
  * @param len		length of data
  * @param key_id	receives the NUL-terminated keyId if valid
+ * @param raw		receives whether the keyId came as raw bytes (may be NULL)
+ */
+skip_wire_t skip_wire_parse_ppk_identity_ex(const uint8_t *data, size_t len,
+										char key_id[SKIP_KEY_ID_MAX_HEX + 1],
+										bool *raw);
+
+/**
+ * skip_wire_parse_ppk_identity_ex() for callers that need not know the form.
  */
 skip_wire_t skip_wire_parse_ppk_identity(const uint8_t *data, size_t len,
 										 char key_id[SKIP_KEY_ID_MAX_HEX + 1]);
@@ -71,5 +91,21 @@ skip_wire_t skip_wire_parse_ppk_identity(const uint8_t *data, size_t len,
  */
 size_t skip_wire_build_ppk_identity(const char *key_id,
 									uint8_t out[SKIP_PPK_IDENTITY_MAX]);
+
+/**
+ * Build the data of a PPK_IDENTITY notify carrying the keyId's raw bytes
+ * (PPK_ID_FIXED and the hex-decoded keyId), for peers that read the draft
+ * that way.
+ *
+ * A keyId whose bytes are all hex digit characters is refused: the peer
+ * would read them as a keyId text. The caller sends the text form then.
+ *
+ * @param key_id	valid keyId
+ * @param out		receives the data
+ * @return			length of the data, 0 if key_id is not valid or its bytes
+ *					would read as a keyId text
+ */
+size_t skip_wire_build_ppk_identity_raw(const char *key_id,
+										uint8_t out[SKIP_PPK_IDENTITY_MAX]);
 
 #endif /** SKIP_WIRE_H_ @}*/

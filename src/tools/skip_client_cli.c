@@ -71,6 +71,7 @@ static int run(skip_client_t *client, int argc, char *argv[])
 	skip_error_t err = {};
 	skip_key_t *key;
 	skip_status_t status;
+	char escaped[SKIP_SYSTEM_ID_LOG_MAX];
 	const char *cmd = argv[0];
 	size_t i;
 
@@ -79,13 +80,17 @@ static int run(skip_client_t *client, int argc, char *argv[])
 		status = client->get_capabilities(client, &caps, &err);
 		if (status == SKIP_OK)
 		{
+			/* system IDs may hold any byte but NUL: one line each */
+			skip_escape(caps->local_system_id, escaped, sizeof(escaped));
 			printf("localSystemID=%s\nalgorithm=%s\nkey=%s\nentropy=%s\n",
-				   caps->local_system_id, caps->algorithm,
+				   escaped, caps->algorithm,
 				   caps->key ? "true" : "false",
 				   caps->entropy ? "true" : "false");
 			for (i = 0; i < caps->remote_system_id_count; i++)
 			{
-				printf("remoteSystemID=%s\n", caps->remote_system_ids[i]);
+				skip_escape(caps->remote_system_ids[i], escaped,
+							sizeof(escaped));
+				printf("remoteSystemID=%s\n", escaped);
 			}
 			skip_capabilities_destroy(caps);
 		}

@@ -25,7 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	skip_error_t err = {};
 	size_t i;
 
-	if (skip_json_parse_capabilities((const char*)data, size, &caps, &err) !=
+	if (skip_json_parse_capabilities((const char*)data, size, NULL, NULL,
+									 &caps, &err) !=
 		SKIP_OK)
 	{
 		if (caps || !err.detail[0])

@@ -17,6 +17,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define DRAFT_KEY_ID "1726e9AE76234FB1dd1283d4dca1911e1f93864d70f3069e"
 
@@ -60,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!skip_key_id_valid(key->key_id, strlen(key->key_id)) ||
 		!key->key_len || key->key_len > SKIP_KEY_MAX_BYTES ||
 		(bits && key->key_len * 8 != bits) ||
-		(key_id && strcmp(key->key_id, key_id) != 0) ||
+		(key_id && strcasecmp(key->key_id, key_id) != 0) ||
 		all_zero(key->key, key->key_len))
 	{
 		abort();

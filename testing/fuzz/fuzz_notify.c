@@ -10,7 +10,8 @@
 /**
  * libFuzzer target: the data of USE_PPK and PPK_IDENTITY notifies from an
  * unauthenticated IKE peer. What is accepted must be a valid system ID or
- * keyId, copied exactly, and survive a round trip.
+ * keyId, copied exactly (a keyId in raw bytes: hex-encoded), and survive a
+ * round trip.
  */
 
 #include <skip_wire.h>
@@ -21,8 +22,10 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char sid[SKIP_SYSTEM_ID_MAX + 1], key_id[SKIP_KEY_ID_MAX_HEX + 1];
+	char hex[SKIP_KEY_ID_MAX_HEX + 1];
 	uint8_t built[SKIP_PPK_IDENTITY_MAX];
 	size_t len;
+	bool raw;
 
 	switch (skip_wire_parse_use_ppk(data, size, sid))
 	{
@@ -42,12 +45,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case SKIP_WIRE_INVALID:
 			break;
 	}
-	switch (skip_wire_parse_ppk_identity(data, size, key_id))
+	switch (skip_wire_parse_ppk_identity_ex(data, size, key_id, &raw))
 	{
 		case SKIP_WIRE_VALID:
-			len = skip_wire_build_ppk_identity(key_id, built);
-			if (len != size || memcmp(built, data, size) ||
-				!skip_key_id_valid(key_id, strlen(key_id)))
+			if (!skip_key_id_valid(key_id, strlen(key_id)))
+			{
+				abort();
+			}
+			if (!raw)
+			{
+				len = skip_wire_build_ppk_identity(key_id, built);
+				if (len != size || memcmp(built, data, size))
+				{
+					abort();
+				}
+				break;
+			}
+			/* the raw bytes, hex-encoded; built raw again, they come back
+			 * unless they read as a keyId text */
+			skip_hex_encode(data + 1, size - 1, hex);
+			if (size < 2 || size - 1 > SKIP_KEY_ID_MAX_RAW ||
+				strcmp(hex, key_id) ||
+				skip_key_id_valid((const char*)data + 1, size - 1))
+			{
+				abort();
+			}
+			len = skip_wire_build_ppk_identity_raw(key_id, built);
+			if (len != size || memcmp(built, data, size))
 			{
 				abort();
 			}

@@ -12,7 +12,7 @@
  * skip-client and the KP).
  */
 
-#include <skip_tls.h>
+#include <skip_psk.h>
 
 #include <stdlib.h>
 #include <string.h>

@@ -27,11 +27,13 @@
 
 struct hostile_kp_t {
 	SSL_CTX *ctx;
-	const hostile_answer_t *answer;
+	const hostile_answer_t *answers;
+	int count;
 	int fd;
 	char url[64];
 	volatile bool stop;
 	volatile int requests;
+	char request_line[2048];
 	pthread_t thread;
 };
 
@@ -39,9 +41,9 @@ struct hostile_kp_t {
 /**
  * Read until the end of the request headers (or give up).
  */
-static bool read_request(SSL *ssl)
+static bool read_request(hostile_kp_t *this, SSL *ssl)
 {
-	char buf[8192];
+	char buf[8192], *end;
 	size_t len = 0;
 	int n;
 
@@ -56,6 +58,9 @@ static bool read_request(SSL *ssl)
 		buf[len] = '\0';
 		if (strstr(buf, "\r\n\r\n"))
 		{
+			end = strstr(buf, "\r\n");
+			snprintf(this->request_line, sizeof(this->request_line), "%.*s",
+					 (int)(end - buf), buf);
 			return true;
 		}
 	}
@@ -64,15 +69,17 @@ static bool read_request(SSL *ssl)
 
 static void serve(hostile_kp_t *this, int fd)
 {
-	const hostile_answer_t *answer = this->answer;
+	const hostile_answer_t *answer;
 	size_t sent = 0, piece;
 	char byte;
 	SSL *ssl;
 
 	ssl = SSL_new(this->ctx);
 	SSL_set_fd(ssl, fd);
-	if (SSL_accept(ssl) == 1 && read_request(ssl))
+	if (SSL_accept(ssl) == 1 && read_request(this, ssl))
 	{
+		answer = &this->answers[this->requests < this->count ? this->requests
+															 : this->count - 1];
 		this->requests++;
 		while (sent < answer->len && !this->stop)
 		{
@@ -136,6 +143,13 @@ static void *run(void *arg)
 hostile_kp_t *hostile_kp_start(const char *cert, const char *key,
 							   const hostile_answer_t *answer)
 {
+	return hostile_kp_start_script(cert, key, answer, 1);
+}
+
+hostile_kp_t *hostile_kp_start_script(const char *cert, const char *key,
+									  const hostile_answer_t *answers,
+									  int count)
+{
 	struct sockaddr_in addr = {
 		.sin_family = AF_INET,
 		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
@@ -145,7 +159,9 @@ hostile_kp_t *hostile_kp_start(const char *cert, const char *key,
 
 	this = calloc(1, sizeof(*this));
 	ck_assert_ptr_nonnull(this);
-	this->answer = answer;
+	ck_assert_int_ge(count, 1);
+	this->answers = answers;
+	this->count = count;
 	this->ctx = SSL_CTX_new(TLS_server_method());
 	ck_assert_ptr_nonnull(this->ctx);
 	ck_assert_int_eq(SSL_CTX_use_certificate_chain_file(this->ctx, cert), 1);
@@ -170,6 +186,11 @@ const char *hostile_kp_url(hostile_kp_t *this)
 int hostile_kp_requests(hostile_kp_t *this)
 {
 	return this->requests;
+}
+
+const char *hostile_kp_request_line(hostile_kp_t *this)
+{
+	return this->request_line;
 }
 
 void hostile_kp_stop(hostile_kp_t *this)

@@ -48,14 +48,29 @@ hostile_kp_t *hostile_kp_start(const char *cert, const char *key,
 							   const hostile_answer_t *answer);
 
 /**
+ * Start the server with a script of answers: request n (counting from 0)
+ * gets answers[n], requests beyond the script get its last answer.
+ *
+ * @param count		number of answers, at least 1
+ */
+hostile_kp_t *hostile_kp_start_script(const char *cert, const char *key,
+									  const hostile_answer_t *answers,
+									  int count);
+
+/**
  * https://127.0.0.1:PORT of the server.
  */
 const char *hostile_kp_url(hostile_kp_t *this);
 
 /**
- * Number of requests the server answered.
+ * Number of requests the server read (answered or not).
  */
 int hostile_kp_requests(hostile_kp_t *this);
+
+/**
+ * Request line of the last request read ("GET /path HTTP/1.1").
+ */
+const char *hostile_kp_request_line(hostile_kp_t *this);
 
 /**
  * Stop the server and free it.

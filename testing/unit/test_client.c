@@ -197,8 +197,12 @@ START_TEST(test_key_unknown_remote)
 	ck_assert_int_eq(alice->get_key(alice, "Bob&size=256", 0, 0, &key, &err),
 					 SKIP_ERR_BAD_REQUEST);
 	ck_assert_ptr_nonnull(strstr(err.detail, "unknown remote system"));
+	/* any byte but NUL is a system ID, percent-encoded for the KP */
+	ck_assert_int_eq(alice->get_key(alice, "B ob\r\n\xff", 0, 0, &key, &err),
+					 SKIP_ERR_BAD_REQUEST);
+	ck_assert_ptr_nonnull(strstr(err.detail, "unknown remote system"));
 	/* invalid system IDs never reach the KP */
-	ck_assert_int_eq(alice->get_key(alice, "B ob", 0, 0, &key, &err),
+	ck_assert_int_eq(alice->get_key(alice, "", 0, 0, &key, &err),
 					 SKIP_ERR_INVALID_ARG);
 	ck_assert_ptr_null(key);
 	alice->destroy(alice);

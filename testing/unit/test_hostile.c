@@ -20,6 +20,7 @@
 #include "test_suites.h"
 
 #include <skip_client.h>
+#include <skip_tls.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,6 +202,323 @@ START_TEST(test_hostile)
 }
 END_TEST
 
+/** complete answers, each on its own connection */
+#define CLOSE_HEAD "Connection: close\r\n"
+#define KEY_ANSWER { ANSWER(OK_HEAD CLOSE_HEAD "Content-Length: " BODY_LEN \
+						   "\r\n\r\n" BODY), .close = true }
+#define NOT_FOUND_ANSWER { ANSWER("HTTP/1.1 400 Bad Request\r\n" CLOSE_HEAD \
+						"Content-Type: application/json\r\n\r\n" \
+						"{\"message\":\"key not found\"}"), .close = true }
+#define UNAVAILABLE_ANSWER { ANSWER("HTTP/1.1 503 Service Unavailable\r\n" \
+						CLOSE_HEAD "Content-Length: 0\r\n\r\n"), .close = true }
+/** the request is read, then the connection closed without an answer */
+#define CLOSED_ANSWER { .data = "", .len = 0, .close = true }
+/** the answer is cut off */
+#define TRUNCATED_ANSWER { ANSWER(OK_HEAD CLOSE_HEAD "Content-Length: 500" \
+						"\r\n\r\n" BODY), .close = true }
+
+/**
+ * Run a scripted KP and ask it once for a key (by keyId or a new one).
+ *
+ * @param requests	receives the number of requests the KP read
+ * @param elapsed	receives the duration of the call (ms)
+ */
+static skip_status_t scripted(const hostile_answer_t *answers, int count,
+							  int method, skip_error_t *err, int *requests,
+							  long long *elapsed)
+{
+	skip_kp_config_t config = {
+		.auth = SKIP_AUTH_CERT,
+		.timeout_ms = BUDGET_MS,
+	};
+	skip_client_t *client;
+	skip_key_t *key = NULL;
+	skip_status_t status;
+	hostile_kp_t *server;
+	long long start;
+
+	server = hostile_kp_start_script(kp_fixture_path(&fx, "kp-a.pem"),
+									 kp_fixture_path(&fx, "kp-a.key"),
+									 answers, count);
+	config.url = hostile_kp_url(server);
+	config.ca_file = kp_fixture_path(&fx, "ca.pem");
+	client = skip_client_create(&config, err);
+	ck_assert_msg(client, "%s", err->detail);
+	start = test_now_ms();
+	if (method == NEW_KEY)
+	{
+		status = client->get_key(client, "Bob", 0, 0, &key, err);
+	}
+	else
+	{
+		status = client->get_key_by_id(client, KEY_ID, "Alice", 0, &key, err);
+	}
+	*elapsed = test_now_ms() - start;
+	if (status == SKIP_OK)
+	{
+		ck_assert_str_eq(key->key_id, KEY_ID);
+		skip_key_destroy(key);
+	}
+	else
+	{
+		ck_assert_ptr_null(key);
+	}
+	client->destroy(client);
+	*requests = hostile_kp_requests(server);
+	hostile_kp_stop(server);
+	return status;
+}
+
+/**
+ * A KP that synchronizes asynchronously may not have the key yet when the
+ * keyId arrives: "not found" is asked again, with backoff.
+ */
+START_TEST(test_by_id_waits_for_key)
+{
+	static const hostile_answer_t answers[] = {
+		NOT_FOUND_ANSWER, NOT_FOUND_ANSWER, KEY_ANSWER,
+	};
+	skip_error_t err = {};
+	long long elapsed;
+	int requests;
+
+	ck_assert_msg(scripted(answers, countof(answers), KEY_BY_ID, &err,
+						   &requests, &elapsed) == SKIP_OK, "%s", err.detail);
+	ck_assert_int_eq(requests, 3);
+	/* 50 + 100 ms of backoff */
+	ck_assert_int_ge(elapsed, 150);
+}
+END_TEST
+
+/**
+ * A key that never arrives costs the budget, not more; the backoff is
+ * capped, so the KP is asked several times.
+ */
+START_TEST(test_by_id_not_found_within_budget)
+{
+	static const hostile_answer_t answers[] = { NOT_FOUND_ANSWER };
+	skip_error_t err = {};
+	long long elapsed;
+	int requests;
+
+	ck_assert_int_eq(scripted(answers, countof(answers), KEY_BY_ID, &err,
+							  &requests, &elapsed), SKIP_ERR_BAD_REQUEST);
+	ck_assert_int_eq(err.http_code, 400);
+	ck_assert_ptr_nonnull(strstr(err.detail, "key not found"));
+	ck_assert_int_ge(requests, 5);
+	ck_assert_int_ge(elapsed, BUDGET_MS - 300);
+	ck_assert_int_le(elapsed, BUDGET_MS + 300);
+}
+END_TEST
+
+/**
+ * For a new key, 400 stays final.
+ */
+START_TEST(test_new_key_400_final)
+{
+	static const hostile_answer_t answers[] = { NOT_FOUND_ANSWER, KEY_ANSWER };
+	skip_error_t err = {};
+	long long elapsed;
+	int requests;
+
+	ck_assert_int_eq(scripted(answers, countof(answers), NEW_KEY, &err,
+							  &requests, &elapsed), SKIP_ERR_BAD_REQUEST);
+	ck_assert_int_eq(requests, 1);
+}
+END_TEST
+
+/**
+ * A 5xx is a complete answer: the KP did not hand out the key.
+ */
+START_TEST(test_by_id_unavailable_then_key)
+{
+	static const hostile_answer_t answers[] = { UNAVAILABLE_ANSWER, KEY_ANSWER };
+	skip_error_t err = {};
+	long long elapsed;
+	int requests;
+
+	ck_assert_msg(scripted(answers, countof(answers), KEY_BY_ID, &err,
+						   &requests, &elapsed) == SKIP_OK, "%s", err.detail);
+	ck_assert_int_eq(requests, 2);
+}
+END_TEST
+
+/**
+ * The KP read the request and the connection closed without an answer: the
+ * KP may have zeroized the key, asking again is pointless.
+ */
+START_TEST(test_by_id_closed_after_request_once)
+{
+	static const hostile_answer_t answers[] = { CLOSED_ANSWER, KEY_ANSWER };
+	skip_error_t err = {};
+	long long elapsed;
+	int requests;
+
+	ck_assert_int_eq(scripted(answers, countof(answers), KEY_BY_ID, &err,
+							  &requests, &elapsed), SKIP_ERR_CONNECT);
+	ck_assert_int_eq(requests, 1);
+}
+END_TEST
+
+/**
+ * Same for an answer cut off in the body.
+ */
+START_TEST(test_by_id_truncated_once)
+{
+	static const hostile_answer_t answers[] = { TRUNCATED_ANSWER, KEY_ANSWER };
+	skip_error_t err = {};
+	long long elapsed;
+	int requests;
+
+	ck_assert_int_eq(scripted(answers, countof(answers), KEY_BY_ID, &err,
+							  &requests, &elapsed), SKIP_ERR_CONNECT);
+	ck_assert_int_eq(requests, 1);
+}
+END_TEST
+
+/**
+ * A new key may be asked for again when the answer was lost.
+ */
+START_TEST(test_new_key_closed_retried)
+{
+	static const hostile_answer_t answers[] = { CLOSED_ANSWER, KEY_ANSWER };
+	skip_error_t err = {};
+	long long elapsed;
+	int requests;
+
+	ck_assert_msg(scripted(answers, countof(answers), NEW_KEY, &err,
+						   &requests, &elapsed) == SKIP_OK, "%s", err.detail);
+	ck_assert_int_eq(requests, 2);
+}
+END_TEST
+
+/**
+ * System IDs are strings of any bytes but NUL: every byte but the unreserved
+ * characters of RFC 3986 is percent-encoded in the query.
+ */
+START_TEST(test_system_id_url_encoding)
+{
+	static const hostile_answer_t answers[] = { KEY_ANSWER };
+	skip_kp_config_t config = {
+		.auth = SKIP_AUTH_CERT,
+		.timeout_ms = BUDGET_MS,
+	};
+	char remote[SKIP_SYSTEM_ID_MAX + 1], expected[4096], *p;
+	skip_error_t err = {};
+	skip_client_t *client;
+	skip_key_t *key = NULL;
+	hostile_kp_t *server;
+	int i;
+
+	/* every byte but NUL, once: 255 bytes */
+	for (i = 0; i < SKIP_SYSTEM_ID_MAX; i++)
+	{
+		remote[i] = (char)(i + 1);
+	}
+	remote[SKIP_SYSTEM_ID_MAX] = '\0';
+	p = expected + sprintf(expected, "GET /key/%s?remoteSystemID=", KEY_ID);
+	for (i = 1; i <= SKIP_SYSTEM_ID_MAX; i++)
+	{
+		if ((i >= 'a' && i <= 'z') || (i >= 'A' && i <= 'Z') ||
+			(i >= '0' && i <= '9') || strchr("-._~", i))
+		{
+			*p++ = (char)i;
+		}
+		else
+		{
+			p += sprintf(p, "%%%02X", i);
+		}
+	}
+	strcpy(p, " HTTP/1.1");
+
+	server = hostile_kp_start_script(kp_fixture_path(&fx, "kp-a.pem"),
+									 kp_fixture_path(&fx, "kp-a.key"),
+									 answers, countof(answers));
+	config.url = hostile_kp_url(server);
+	config.ca_file = kp_fixture_path(&fx, "ca.pem");
+	client = skip_client_create(&config, &err);
+	ck_assert_msg(client, "%s", err.detail);
+	ck_assert_msg(client->get_key_by_id(client, KEY_ID, remote, 0, &key,
+										&err) == SKIP_OK, "%s", err.detail);
+	skip_key_destroy(key);
+	ck_assert_str_eq(hostile_kp_request_line(server), expected);
+	client->destroy(client);
+	hostile_kp_stop(server);
+}
+END_TEST
+
+/**
+ * Certificate mode trusts only the configured CA: without one the client
+ * is refused instead of trusting the system's CA store.
+ */
+START_TEST(test_cert_mode_needs_ca)
+{
+	skip_kp_config_t config = {
+		.url = "https://127.0.0.1:1",
+		.auth = SKIP_AUTH_CERT,
+	};
+	skip_error_t err = {};
+
+	ck_assert_ptr_null(skip_client_create(&config, &err));
+	ck_assert_int_eq(err.status, SKIP_ERR_INVALID_ARG);
+	ck_assert_msg(strstr(err.detail, "needs a CA file"), "%s", err.detail);
+	config.ca_file = "";
+	ck_assert_ptr_null(skip_client_create(&config, &err));
+	ck_assert_msg(strstr(err.detail, "needs a CA file"), "%s", err.detail);
+}
+END_TEST
+
+static int ctx_seen;
+static bool ctx_cleanses;
+
+static void ctx_hook(SSL_CTX *ctx)
+{
+	ctx_seen++;
+	ctx_cleanses = SSL_CTX_get_options(ctx) & SSL_OP_CLEANSE_PLAINTEXT;
+}
+
+/**
+ * OpenSSL wipes decrypted records (key bodies) in both TLS modes.
+ */
+START_TEST(test_cleanse_plaintext)
+{
+	static const hostile_answer_t answers[] = { KEY_ANSWER };
+	skip_psk_t psk = { .identity = "gw-a", .len = SKIP_PSK_MIN };
+	skip_kp_config_t config = {
+		.timeout_ms = BUDGET_MS,
+	};
+	skip_error_t err = {};
+	skip_client_t *client;
+	skip_key_t *key = NULL;
+	hostile_kp_t *server;
+
+	memset(psk.key, 0x42, psk.len);
+	server = hostile_kp_start_script(kp_fixture_path(&fx, "kp-a.pem"),
+									 kp_fixture_path(&fx, "kp-a.key"),
+									 answers, countof(answers));
+	skip_tls_client_ctx_hook = ctx_hook;
+
+	config.url = hostile_kp_url(server);
+	config.auth = _i ? SKIP_AUTH_PSK : SKIP_AUTH_CERT;
+	config.ca_file = _i ? NULL : kp_fixture_path(&fx, "ca.pem");
+	config.psk = _i ? &psk : NULL;
+	client = skip_client_create(&config, &err);
+	ck_assert_msg(client, "%s", err.detail);
+	ctx_seen = 0;
+	ctx_cleanses = false;
+	/* in PSK mode the certificate server is refused, after the set-up */
+	ck_assert_int_eq(client->get_key(client, "Bob", 0, 0, &key, &err),
+					 _i ? SKIP_ERR_TLS : SKIP_OK);
+	skip_key_destroy(key);
+	ck_assert_int_ge(ctx_seen, 1);
+	ck_assert(ctx_cleanses);
+	skip_tls_client_ctx_hook = NULL;
+	client->destroy(client);
+	hostile_kp_stop(server);
+	skip_memwipe(&psk, sizeof(psk));
+}
+END_TEST
+
 Suite *hostile_suite(void)
 {
 	Suite *s = suite_create("hostile KP");
@@ -210,6 +528,26 @@ Suite *hostile_suite(void)
 	tcase_add_unchecked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 15);
 	tcase_add_loop_test(tc, test_hostile, 0, countof(cases));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("retries");
+	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 15);
+	tcase_add_test(tc, test_by_id_waits_for_key);
+	tcase_add_test(tc, test_by_id_not_found_within_budget);
+	tcase_add_test(tc, test_new_key_400_final);
+	tcase_add_test(tc, test_by_id_unavailable_then_key);
+	tcase_add_test(tc, test_by_id_closed_after_request_once);
+	tcase_add_test(tc, test_by_id_truncated_once);
+	tcase_add_test(tc, test_new_key_closed_retried);
+	tcase_add_test(tc, test_system_id_url_encoding);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("TLS settings");
+	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 15);
+	tcase_add_test(tc, test_cert_mode_needs_ca);
+	tcase_add_loop_test(tc, test_cleanse_plaintext, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -21,6 +21,7 @@
 
 #include <skip_json.h>
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,7 @@
 
 /** the draft's examples (Figures 4, 6 and 8) */
 #define DRAFT_KEY_ID "1726e9AE76234FB1dd1283d4dca1911e1f93864d70f3069e"
+#define DRAFT_KEY_ID_LOWER "1726e9ae76234fb1dd1283d4dca1911e1f93864d70f3069e"
 #define DRAFT_KEY \
 	"ad229dfb8a276e74c1f3b6c09349a69fb2fed73c541270663f0e5cbbfb031670"
 #define DRAFT_RANDOM \
@@ -167,7 +169,8 @@ static skip_status_t run_parser(parser_t parser, const char *body, size_t len,
 	switch (parser)
 	{
 		case P_CAPS:
-			return skip_json_parse_capabilities(body, len, &out->caps, err);
+			return skip_json_parse_capabilities(body, len, NULL, NULL,
+												&out->caps, err);
 		case P_KEY:
 			return skip_json_parse_key(body, len, bits, key_id, &out->key,
 									   err);
@@ -304,7 +307,8 @@ START_TEST(test_caps_limits)
 	char *body;
 
 	body = body_build(&caps_limits[_i], &len);
-	status = skip_json_parse_capabilities(body, len, &out.caps, &err);
+	status = skip_json_parse_capabilities(body, len, NULL, NULL, &out.caps,
+										  &err);
 	free(body);
 	ck_assert_msg(status == SKIP_OK, "refused: %s", err.detail);
 	switch (_i)
@@ -372,6 +376,145 @@ START_TEST(test_caps_allows)
 }
 END_TEST
 
+/**
+ * What the draft leaves open is accepted: system IDs are strings of any
+ * bytes but NUL, and a remoteSystemID entry the client cannot use is left
+ * out (and logged) instead of refusing the whole answer.
+ */
+typedef struct {
+	const char *name;
+	body_t body;
+	/** localSystemID expected */
+	const char *local;
+	/** remoteSystemID entries expected, NULL-terminated */
+	const char *remote[3];
+	/** log lines expected (one per entry left out) */
+	int logged;
+	/** a log line must contain this */
+	const char *log_has;
+} lenient_case_t;
+
+#define LENIENT(n_, s, l_, ...) \
+	{ .name = (n_), .body = B_LIT(s), .local = (l_), .remote = { __VA_ARGS__ } }
+#define LENIENT_LOG(n_, s, count, has, ...) \
+	{ .name = (n_), .body = B_LIT(s), .local = "Alice", \
+	  .remote = { __VA_ARGS__ }, .logged = (count), .log_has = (has) }
+
+static const lenient_case_t lenient[] = {
+	LENIENT("space in localSystemID", CAPS_L(Q("Al ice")), "Al ice", "Bob"),
+	LENIENT("UTF-8 localSystemID", CAPS_L(Q("Al\xc3\xa9")), "Al\xc3\xa9",
+			"Bob"),
+	LENIENT("escaped non-ASCII localSystemID", CAPS_L(Q("Al\\u00e9")),
+			"Al\xc3\xa9", "Bob"),
+	LENIENT("control character in localSystemID", CAPS_L(Q("Al\\u0001ice")),
+			"Al\x01ice", "Bob"),
+	LENIENT("tab in localSystemID", CAPS_L(Q("Al\\tice")), "Al\tice", "Bob"),
+	LENIENT("newline in localSystemID", CAPS_L(Q("Alice\\n")), "Alice\n",
+			"Bob"),
+	LENIENT("DEL in localSystemID", CAPS_L(Q("Alice\\u007f")), "Alice\x7f",
+			"Bob"),
+	LENIENT("UTF-8 remoteSystemID", CAPS_R("[\"B\xc3\xb6" "b\"]"), "Alice",
+			"B\xc3\xb6" "b"),
+	LENIENT("escaped non-ASCII remoteSystemID",
+			CAPS_R("[\"Bob\",\"\\u00c9ve\"]"), "Alice", "Bob", "\xc3\x89ve"),
+	LENIENT("space in remoteSystemID", CAPS_R("[\"Bob\",\"E ve\"]"), "Alice",
+			"Bob", "E ve"),
+	LENIENT("newline in remoteSystemID", CAPS_R("[\"Bob\\n\"]"), "Alice",
+			"Bob\n"),
+	LENIENT_LOG("empty remoteSystemID entry", CAPS_R("[\"Bob\",\"\"]"), 1,
+				"entry 1 '': empty", "Bob"),
+	LENIENT_LOG("null remoteSystemID entry", CAPS_R("[null,\"Bob\"]"), 1,
+				"entry 0 '': not a string", "Bob"),
+	LENIENT_LOG("\\u0000 in remoteSystemID entry",
+				CAPS_R("[\"Bob\",\"E'v\\\\e\\u0000x\",\"Eve\"]"), 1,
+				"entry 1 'E\\x27v\\x5ce': contains NUL", "Bob", "Eve"),
+	LENIENT_LOG("several unusable entries",
+				CAPS_R("[7,\"Bob\",{},[\"x\"],true,\"\"]"), 5, "entry 5",
+				"Bob"),
+};
+
+typedef struct {
+	int count;
+	char last[2048];
+	bool printable;
+} log_capture_t;
+
+static void capture_log(void *ctx, int level, const char *fmt, va_list args)
+{
+	log_capture_t *capture = ctx;
+	char line[2048];
+
+	vsnprintf(line, sizeof(line), fmt, args);
+	capture->count++;
+	capture->printable &= skip_printable(line, strlen(line), sizeof(line));
+	if (strstr(line, "remoteSystemID"))
+	{
+		strcpy(capture->last, line);
+	}
+}
+
+START_TEST(test_caps_lenient)
+{
+	const lenient_case_t *c = &lenient[_i];
+	log_capture_t capture = { .printable = true };
+	skip_error_t err = {};
+	skip_capabilities_t *caps = NULL;
+	char *body;
+	size_t len, i;
+
+	body = body_build(&c->body, &len);
+	ck_assert_msg(skip_json_parse_capabilities(body, len, capture_log,
+											   &capture, &caps, &err) == SKIP_OK,
+				  "%s: refused: %s", c->name, err.detail);
+	free(body);
+	ck_assert_str_eq(caps->local_system_id, c->local);
+	for (i = 0; i < countof(c->remote) && c->remote[i]; i++)
+	{
+		ck_assert_uint_gt(caps->remote_system_id_count, i);
+		ck_assert_str_eq(caps->remote_system_ids[i], c->remote[i]);
+	}
+	ck_assert_uint_eq(caps->remote_system_id_count, i);
+	ck_assert_msg(capture.count == c->logged, "%s: %d log lines", c->name,
+				  capture.count);
+	ck_assert_msg(capture.printable, "%s: log line not printable", c->name);
+	ck_assert_msg(!c->log_has || strstr(capture.last, c->log_has),
+				  "%s: '%s' lacks '%s'", c->name, capture.last, c->log_has);
+	skip_capabilities_destroy(caps);
+}
+END_TEST
+
+/**
+ * An entry longer than SKIP_SYSTEM_ID_MAX is left out; the log line shows
+ * a bounded part of it.
+ */
+START_TEST(test_caps_lenient_long_entry)
+{
+	static const body_t b = B_FILL("{\"entropy\":true,\"key\":true,"
+		"\"algorithm\":\"PRF\",\"localSystemID\":\"Alice\","
+		"\"remoteSystemID\":[\"Bob\",\"", "\\u0001", 2 * SKIP_SYSTEM_ID_MAX,
+		"\"]}");
+	log_capture_t capture = { .printable = true };
+	skip_capabilities_t *caps = NULL;
+	skip_error_t err = {};
+	char *body;
+	size_t len;
+
+	body = body_build(&b, &len);
+	ck_assert_msg(skip_json_parse_capabilities(body, len, capture_log,
+											   &capture, &caps, &err) == SKIP_OK,
+				  "refused: %s", err.detail);
+	free(body);
+	ck_assert_uint_eq(caps->remote_system_id_count, 1);
+	ck_assert_str_eq(caps->remote_system_ids[0], "Bob");
+	ck_assert_int_eq(capture.count, 1);
+	ck_assert(capture.printable);
+	ck_assert_ptr_nonnull(strstr(capture.last, "too long"));
+	ck_assert_ptr_nonnull(strstr(capture.last, "'\\x01\\x01"));
+	ck_assert_uint_lt(strlen(capture.last), SKIP_SYSTEM_ID_LOG_MAX + 100);
+	skip_capabilities_destroy(caps);
+}
+END_TEST
+
 /* --- keys ---------------------------------------------------------------- */
 
 /** key size checked or not, keyId expected or not */
@@ -404,6 +547,28 @@ START_TEST(test_key_upper_case)
 
 	parse_ok(P_KEY, LIT(body), 256, "00112233445566778899AABBCCDDEEFF", &out);
 	assert_key(&out, "00112233445566778899AABBCCDDEEFF", draft_key, sizeof(draft_key));
+	parsed_destroy(&out);
+}
+END_TEST
+
+/**
+ * A KP may echo the keyId in another case than it was asked for (hex is
+ * case-insensitive); the keyId is kept as the KP sent it.
+ */
+START_TEST(test_key_id_echo_case)
+{
+	static const char body[] = KEY(Q("00112233445566778899AABBCCDDEEFF"),
+								   Q(DRAFT_RANDOM));
+	static const char body_lower[] = KEY(Q(DRAFT_KEY_ID_LOWER),
+										 Q(DRAFT_RANDOM));
+	parsed_t out;
+
+	parse_ok(P_KEY, LIT(body), 256, "00112233445566778899aabbccddeeff", &out);
+	assert_key(&out, "00112233445566778899AABBCCDDEEFF", draft_key,
+			   sizeof(draft_key));
+	parsed_destroy(&out);
+	parse_ok(P_KEY, LIT(body_lower), 256, DRAFT_KEY_ID, &out);
+	assert_key(&out, DRAFT_KEY_ID_LOWER, draft_key, sizeof(draft_key));
 	parsed_destroy(&out);
 }
 END_TEST
@@ -624,7 +789,6 @@ static const bad_case_t bad[] = {
 	BAD(P_CAPS, "caps: remoteSystemID null", CAPS_R("null")),
 	BAD(P_CAPS, "caps: remoteSystemID object", CAPS_R("{\"0\":\"Bob\"}")),
 	BAD(P_CAPS, "caps: remoteSystemID entry number", CAPS_R("[1]")),
-	BAD(P_CAPS, "caps: remoteSystemID entry null", CAPS_R("[\"Bob\",null]")),
 	BAD(P_CAPS, "caps: remoteSystemID entry boolean", CAPS_R("[true]")),
 	BAD(P_CAPS, "caps: remoteSystemID entry array", CAPS_R("[[\"Bob\"]]")),
 	BAD(P_CAPS, "caps: remoteSystemID entry object", CAPS_R("[{}]")),
@@ -632,33 +796,18 @@ static const bad_case_t bad[] = {
 	BAD(P_CAPS, "caps: \\u0000 in localSystemID", CAPS_L(Q("Al\\u0000ice"))),
 	BAD(P_CAPS, "caps: \\u0000 at end of localSystemID",
 		CAPS_L(Q("Alice\\u0000"))),
-	BAD(P_CAPS, "caps: \\u0000 in remoteSystemID",
-		CAPS_R("[\"Bob\",\"Eve\\u0000x\"]")),
 	BAD(P_CAPS, "caps: \\u0000 in algorithm", CAPS_A(Q("PRF\\u0000"))),
-	BAD(P_CAPS, "caps: UTF-8 localSystemID", CAPS_L(Q("Al\xc3\xa9"))),
-	BAD(P_CAPS, "caps: escaped non-ASCII localSystemID",
-		CAPS_L(Q("Al\\u00e9"))),
-	BAD(P_CAPS, "caps: control character in localSystemID",
-		CAPS_L(Q("Al\\u0001ice"))),
-	BAD(P_CAPS, "caps: tab in localSystemID", CAPS_L(Q("Al\\tice"))),
-	BAD(P_CAPS, "caps: newline in localSystemID", CAPS_L(Q("Alice\\n"))),
-	BAD(P_CAPS, "caps: DEL in localSystemID", CAPS_L(Q("Alice\\u007f"))),
-	BAD(P_CAPS, "caps: space in localSystemID", CAPS_L(Q("Al ice"))),
 	BAD(P_CAPS, "caps: empty localSystemID", CAPS_L(Q(""))),
 	BAD_FILL(P_CAPS, "caps: localSystemID over 255",
 			 "{\"entropy\":true,\"key\":true,\"algorithm\":\"PRF\","
 			 "\"localSystemID\":\"", "x", SKIP_SYSTEM_ID_MAX + 1,
 			 "\",\"remoteSystemID\":[\"Bob\"]}"),
-	BAD(P_CAPS, "caps: UTF-8 remoteSystemID", CAPS_R("[\"B\xc3\xb6" "b\"]")),
-	BAD(P_CAPS, "caps: escaped non-ASCII remoteSystemID",
-		CAPS_R("[\"Bob\",\"\\u00c9ve\"]")),
-	BAD(P_CAPS, "caps: space in remoteSystemID", CAPS_R("[\"Bob\",\"E ve\"]")),
-	BAD(P_CAPS, "caps: newline in remoteSystemID", CAPS_R("[\"Bob\\n\"]")),
-	BAD(P_CAPS, "caps: empty remoteSystemID entry", CAPS_R("[\"Bob\",\"\"]")),
 	BAD(P_CAPS, "caps: empty remoteSystemID array", CAPS_R("[]")),
-	BAD_FILL(P_CAPS, "caps: remoteSystemID entry over 255",
+	BAD(P_CAPS, "caps: no usable remoteSystemID entry",
+		CAPS_R("[\"\",null,\"a\\u0000\",7]")),
+	BAD_FILL(P_CAPS, "caps: only remoteSystemID entry over 255",
 			 "{\"entropy\":true,\"key\":true,\"algorithm\":\"PRF\","
-			 "\"localSystemID\":\"Alice\",\"remoteSystemID\":[\"Bob\",\"",
+			 "\"localSystemID\":\"Alice\",\"remoteSystemID\":[\"",
 			 "y", SKIP_SYSTEM_ID_MAX + 1, "\"]}"),
 	BAD_FILL(P_CAPS, "caps: too many remoteSystemID entries",
 			 "{\"entropy\":true,\"key\":true,\"algorithm\":\"PRF\","
@@ -987,11 +1136,14 @@ Suite *json_suite(void)
 	tcase_add_test(tc, test_caps_variants);
 	tcase_add_loop_test(tc, test_caps_limits, 0, countof(caps_limits));
 	tcase_add_loop_test(tc, test_caps_allows, 0, countof(allows));
+	tcase_add_loop_test(tc, test_caps_lenient, 0, countof(lenient));
+	tcase_add_test(tc, test_caps_lenient_long_entry);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("key");
 	tcase_add_loop_test(tc, test_key_draft_example, 0, countof(key_args));
 	tcase_add_test(tc, test_key_upper_case);
+	tcase_add_test(tc, test_key_id_echo_case);
 	tcase_add_test(tc, test_key_variants);
 	tcase_add_loop_test(tc, test_key_sizes, 0, 2 * countof(key_sizes));
 	suite_add_tcase(s, tc);

@@ -8,12 +8,12 @@
  */
 
 /**
- * skip_tls.h: skip_psk_load(), reading a hex-encoded PSK from a file.
+ * skip_psk.h: skip_psk_load(), reading a hex-encoded PSK from a file.
  */
 
 #include "test_suites.h"
 
-#include <skip_tls.h>
+#include <skip_psk.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,7 +86,7 @@ static const psk_case_t files[] = {
 	FAIL("empty file",					""),
 	FAIL("white space only",			" \n\t\n"),
 	/*
-	 * Known bugs (these fail until skip_tls.c is fixed): skip_psk_load()
+	 * Known bugs (these fail until skip_psk.c is fixed): skip_psk_load()
 	 * reads the file with a single fread() of at most 191 bytes and never
 	 * looks further, so a 65-byte key after 63 blanks is cut to 64 bytes
 	 * and accepted, garbage past byte 191 goes unnoticed and a valid

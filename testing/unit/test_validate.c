@@ -42,18 +42,23 @@ static const string_case_t system_ids[] = {
 	{ "one character",		LIT("a"),					true },
 	{ "punctuation",		LIT("kp-1.example.com:443"),	true },
 	{ "visible extremes",	LIT("!~"),					true },
+	/* the draft types system IDs as plain strings: any byte but NUL */
+	{ "space inside",		LIT("Al ice"),				true },
+	{ "leading space",		LIT(" Alice"),				true },
+	{ "only a space",		LIT(" "),					true },
+	{ "trailing newline",	LIT("Alice\n"),				true },
+	{ "tab",				LIT("Al\tice"),				true },
+	{ "control char",		LIT("Al\x01ice"),			true },
+	{ "DEL",				LIT("Alice\x7f"),			true },
+	{ "0x80",				LIT("Alice\x80"),			true },
+	{ "UTF-8",				LIT("Al\xc3\xa9"),			true },
+	{ "0xff",				LIT("\xff"),				true },
+	{ "quote, backslash",	LIT("a'b\\c"),				true },
+	{ "CRLF",				LIT("Bob\r\nX-Evil:1"),		true },
 	{ "empty",				LIT(""),					false },
-	{ "space inside",		LIT("Al ice"),				false },
-	{ "leading space",		LIT(" Alice"),				false },
-	{ "trailing newline",	LIT("Alice\n"),				false },
-	{ "tab",				LIT("Al\tice"),				false },
-	{ "control char",		LIT("Al\x01ice"),			false },
-	{ "DEL",				LIT("Alice\x7f"),			false },
-	{ "0x80",				LIT("Alice\x80"),			false },
-	{ "UTF-8",				LIT("Al\xc3\xa9"),			false },
-	{ "0xff",				LIT("\xff"),				false },
 	{ "embedded NUL",		LIT("Al\0ice"),				false },
-	{ "CRLF injection",		LIT("Bob\r\nX-Evil:1"),		false },
+	{ "NUL at end",			LIT("Alice\0"),				false },
+	{ "only NUL",			LIT("\0"),					false },
 };
 
 START_TEST(test_system_id)
@@ -84,7 +89,15 @@ START_TEST(test_system_id_bounds)
 	ck_assert(!skip_system_id_valid(NULL, 5));
 	ck_assert(!skip_system_id_valid(buf, 0));
 	/* only len bytes are looked at */
-	ck_assert(skip_system_id_valid("Alice Bob", 5));
+	ck_assert(skip_system_id_valid("Alice\0Bob", 5));
+	ck_assert(!skip_system_id_valid("Alice\0Bob", 6));
+	/* every byte but NUL, the longest ID */
+	for (int i = 0; i < SKIP_SYSTEM_ID_MAX; i++)
+	{
+		buf[i] = (char)(i + 1);
+	}
+	ck_assert(skip_system_id_valid(buf, SKIP_SYSTEM_ID_MAX));
+	ck_assert(skip_glob_valid(buf, SKIP_SYSTEM_ID_MAX));
 }
 END_TEST
 
@@ -394,6 +407,88 @@ START_TEST(test_sanitize)
 }
 END_TEST
 
+/* --- escape ------------------------------------------------------------- */
+
+typedef struct {
+	const char *name;
+	const char *in;
+	size_t outlen;
+	const char *out;
+} escape_case_t;
+
+static const escape_case_t escapes[] = {
+	{ "plain",			"Alice",			64,	"Alice" },
+	{ "space, glob",	"KP *[0-9]?",		64,	"KP *[0-9]?" },
+	{ "empty",			"",					64,	"" },
+	{ "NULL",			NULL,				64,	"" },
+	{ "newline",		"Bob\r\nX: 1",		64,	"Bob\\x0d\\x0aX: 1" },
+	{ "quote",			"it's",				64,	"it\\x27s" },
+	{ "backslash",		"a\\b",				64,	"a\\x5cb" },
+	{ "UTF-8",			"Al\xc3\xa9",		64,	"Al\\xc3\\xa9" },
+	{ "DEL, 0x01",		"\x7f\x01",			64,	"\\x7f\\x01" },
+	{ "ANSI escape",	"\x1b[2J",			64,	"\\x1b[2J" },
+	{ "fits exactly",	"abc",				4,	"abc" },
+	{ "cut",			"abcdef",			4,	"abc" },
+	{ "one byte",		"abc",				1,	"" },
+	{ "escape fits",	"a\n",				6,	"a\\x0a" },
+	{ "escape cut",		"a\n",				5,	"a" },
+	{ "escape cut 2",	"a\nb",				4,	"a" },
+	{ "after escape",	"\nb",				6,	"\\x0ab" },
+};
+
+START_TEST(test_escape)
+{
+	const escape_case_t *c = &escapes[_i];
+	char out[80];
+	size_t len;
+
+	memset(out, 'X', sizeof(out));
+	len = skip_escape(c->in, out, c->outlen);
+	ck_assert_msg(strcmp(out, c->out) == 0, "%s: '%s' instead of '%s'",
+				  c->name, out, c->out);
+	ck_assert_uint_eq(len, strlen(c->out));
+	/* nothing written past outlen */
+	ck_assert_uint_eq(out[c->outlen], 'X');
+}
+END_TEST
+
+START_TEST(test_escape_bounds)
+{
+	char id[SKIP_SYSTEM_ID_MAX + 1], out[SKIP_SYSTEM_ID_LOG_MAX + 1];
+	size_t i;
+
+	/* no room: nothing written */
+	out[0] = 'X';
+	ck_assert_uint_eq(skip_escape("abc", out, 0), 0);
+	ck_assert_uint_eq(out[0], 'X');
+
+	/* the longest system ID of bytes to escape fits SKIP_SYSTEM_ID_LOG_MAX */
+	memset(id, 0xff, SKIP_SYSTEM_ID_MAX);
+	id[SKIP_SYSTEM_ID_MAX] = '\0';
+	memset(out, 'X', sizeof(out));
+	ck_assert_uint_eq(skip_escape(id, out, SKIP_SYSTEM_ID_LOG_MAX),
+					  4 * SKIP_SYSTEM_ID_MAX);
+	ck_assert_uint_eq(out[SKIP_SYSTEM_ID_LOG_MAX], 'X');
+	ck_assert(skip_printable(out, strlen(out), SKIP_SYSTEM_ID_LOG_MAX));
+
+	/* every byte: printable, no quote or backslash left bare */
+	for (i = 0; i < SKIP_SYSTEM_ID_MAX; i++)
+	{
+		id[i] = (char)(i + 1);
+	}
+	skip_escape(id, out, SKIP_SYSTEM_ID_LOG_MAX);
+	ck_assert(skip_printable(out, strlen(out), SKIP_SYSTEM_ID_LOG_MAX));
+	ck_assert_ptr_null(strchr(out, '\''));
+	for (i = 0; out[i]; i++)
+	{
+		if (out[i] == '\\')
+		{
+			ck_assert_uint_eq(out[i + 1], 'x');
+		}
+	}
+}
+END_TEST
+
 Suite *validate_suite(void)
 {
 	Suite *s = suite_create("validate");
@@ -424,6 +519,11 @@ Suite *validate_suite(void)
 	tcase_add_test(tc, test_hex_decode_empty);
 	tcase_add_test(tc, test_hex_encode);
 	tcase_add_test(tc, test_hex_round_trip);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("escape");
+	tcase_add_loop_test(tc, test_escape, 0, countof(escapes));
+	tcase_add_test(tc, test_escape_bounds);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("sanitize");
