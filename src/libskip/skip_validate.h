@@ -106,6 +106,24 @@ void skip_hex_encode(const uint8_t *in, size_t len, char *out);
 size_t skip_escape(const char *in, char *out, size_t outlen);
 
 /**
+ * A buffer for one system ID escaped for a log line.
+ */
+typedef struct {
+	char str[SKIP_SYSTEM_ID_LOG_MAX];
+} skip_sid_log_t;
+
+/**
+ * Escape a system ID for a log line, into a buffer of the caller's.
+ *
+ * @return			buf->str
+ */
+static inline const char *skip_sid_log(const char *sid, skip_sid_log_t *buf)
+{
+	skip_escape(sid, buf->str, sizeof(buf->str));
+	return buf->str;
+}
+
+/**
  * Replace every non-printable byte of a NUL-terminated string with '?'.
  */
 void skip_sanitize_printable(char *s);

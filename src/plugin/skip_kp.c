@@ -76,6 +76,9 @@ struct private_skip_kp_t {
 	/** TRUE if marked as default profile */
 	bool is_default;
 
+	/** TRUE to send keyIds as raw bytes in PPK_IDENTITY */
+	bool raw_key_id;
+
 	/** capabilities refresh interval (ms) */
 	uint64_t ttl_ms;
 
@@ -136,6 +139,7 @@ static void log_capabilities(private_skip_kp_t *this, skip_capabilities_t *old,
 							 skip_capabilities_t *caps)
 {
 	char remotes[256] = "";
+	skip_sid_log_t esc;
 	size_t i, len = 0;
 
 	if (old && streq(old->local_system_id, caps->local_system_id) &&
@@ -146,12 +150,13 @@ static void log_capabilities(private_skip_kp_t *this, skip_capabilities_t *old,
 	for (i = 0; i < caps->remote_system_id_count && len < sizeof(remotes); i++)
 	{
 		len += snprintf(remotes + len, sizeof(remotes) - len, "%s'%s'",
-						i ? ", " : "", caps->remote_system_ids[i]);
+						i ? ", " : "",
+						skip_sid_log(caps->remote_system_ids[i], &esc));
 	}
 	DBG1(DBG_CFG, "SKIP KP '%s' at %s: local system ID '%s', algorithm '%s', "
 		 "shares keys with %s", this->name,
-		 this->client->get_url(this->client), caps->local_system_id,
-		 caps->algorithm, remotes);
+		 this->client->get_url(this->client),
+		 skip_sid_log(caps->local_system_id, &esc), caps->algorithm, remotes);
 	if (!caps->key)
 	{
 		DBG1(DBG_CFG, "SKIP KP '%s' does not offer GET /key, it cannot "
@@ -347,6 +352,7 @@ METHOD(skip_kp_t, expects_peer, bool,
 static bool check_peer(private_skip_kp_t *this, const char *peer,
 					   skip_error_t *err)
 {
+	skip_sid_log_t esc;
 	bool known, allowed;
 
 	this->mutex->lock(this->mutex);
@@ -357,7 +363,7 @@ static bool check_peer(private_skip_kp_t *this, const char *peer,
 	{
 		skip_error_set(err, SKIP_ERR_INVALID_ARG, 0,
 					   "peer system ID '%s' is not among the remote systems "
-					   "of KP '%s'", peer, this->name);
+					   "of KP '%s'", skip_sid_log(peer, &esc), this->name);
 		return FALSE;
 	}
 	return TRUE;
@@ -422,6 +428,12 @@ METHOD(skip_kp_t, has_connections, bool,
 	private_skip_kp_t *this)
 {
 	return this->connections->get_count(this->connections) > 0;
+}
+
+METHOD(skip_kp_t, sends_raw_key_id, bool,
+	private_skip_kp_t *this)
+{
+	return this->raw_key_id;
 }
 
 METHOD(skip_kp_t, is_default, bool,
@@ -647,6 +659,7 @@ static bool load_lists(private_skip_kp_t *this)
 skip_kp_t *skip_kp_create(const char *name)
 {
 	private_skip_kp_t *this;
+	char *format;
 	int key_bits;
 
 	INIT(this,
@@ -663,6 +676,7 @@ skip_kp_t *skip_kp_create(const char *name)
 			.set_fallback = _set_fallback,
 			.serves_connection = _serves_connection,
 			.has_connections = _has_connections,
+			.sends_raw_key_id = _sends_raw_key_id,
 			.is_default = _is_default,
 			.destroy = _destroy,
 		},
@@ -678,6 +692,15 @@ skip_kp_t *skip_kp_create(const char *name)
 		return NULL;
 	}
 	this->fallback_name = strdupnull(setting(this, "fallback"));
+	format = setting(this, "ppk_id_format") ?: "text";
+	if (!streq(format, "text") && !streq(format, "raw"))
+	{
+		DBG1(DBG_CFG, "SKIP KP '%s': ppk_id_format must be text or raw",
+			 name);
+		destroy(this);
+		return NULL;
+	}
+	this->raw_key_id = streq(format, "raw");
 	this->is_default = lib->settings->get_bool(lib->settings,
 						"%s.plugins.skip.kp.%s.default", FALSE, lib->ns, name);
 	this->ttl_ms = 1000 * (uint64_t)lib->settings->get_time(lib->settings,

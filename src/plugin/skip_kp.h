@@ -137,6 +137,12 @@ struct skip_kp_t {
 	bool (*has_connections)(skip_kp_t *this);
 
 	/**
+	 * Whether an initiator sends the keyId in PPK_IDENTITY as raw bytes
+	 * (ppk_id_format = raw) rather than as the KP's hex text.
+	 */
+	bool (*sends_raw_key_id)(skip_kp_t *this);
+
+	/**
 	 * Whether the profile is marked as the default one.
 	 */
 	bool (*is_default)(skip_kp_t *this);

@@ -126,6 +126,7 @@ static int chain(skip_kp_t *kp, const char *local_sid,
 				 skip_kp_t *kps[MAX_CHAIN])
 {
 	char sid[SKIP_SYSTEM_ID_MAX + 1];
+	skip_sid_log_t esc;
 	int count = 0, steps;
 
 	for (steps = 0; kp && steps < MAX_CHAIN;
@@ -138,7 +139,7 @@ static int chain(skip_kp_t *kp, const char *local_sid,
 		else
 		{
 			DBG2(DBG_CFG, "SKIP: KP '%s' does not have system ID '%s', "
-				 "skipped", kp->get_name(kp), local_sid);
+				 "skipped", kp->get_name(kp), skip_sid_log(local_sid, &esc));
 		}
 	}
 	return count;
@@ -149,6 +150,7 @@ METHOD(skip_kp_set_t, get_key, skip_status_t,
 	const char *peer, const char *key_id, skip_key_t **key, skip_error_t *err)
 {
 	skip_kp_t *kps[MAX_CHAIN];
+	skip_sid_log_t esc;
 	uint64_t deadline, now;
 	skip_status_t status;
 	int count, i;
@@ -164,14 +166,14 @@ METHOD(skip_kp_set_t, get_key, skip_status_t,
 	{
 		skip_error_set(err, SKIP_ERR_INVALID_ARG, 0, "peer system ID '%s' is "
 					   "not among the remote_system_id of KP profile '%s'",
-					   peer, kp->get_name(kp));
+					   skip_sid_log(peer, &esc), kp->get_name(kp));
 		return err->status;
 	}
 	count = chain(kp, local_sid, kps);
 	if (!count)
 	{
 		skip_error_set(err, SKIP_ERR_CONNECT, 0, "no reachable KP has system "
-					   "ID '%s'", local_sid);
+					   "ID '%s'", skip_sid_log(local_sid, &esc));
 		return err->status;
 	}
 	deadline = now_ms() + kps[0]->get_timeout(kps[0]);
@@ -198,11 +200,13 @@ METHOD(skip_kp_set_t, get_key, skip_status_t,
 		{
 			DBG1(DBG_CFG, "SKIP: got %zu bit PPK with keyId %s from KP '%s' "
 				 "for peer system ID '%s'", (*key)->key_len * 8,
-				 (*key)->key_id, kps[i]->get_name(kps[i]), peer);
+				 (*key)->key_id, kps[i]->get_name(kps[i]),
+				 skip_sid_log(peer, &esc));
 			return SKIP_OK;
 		}
 		DBG1(DBG_CFG, "SKIP: KP '%s' provided no PPK for peer system ID "
-			 "'%s'%s%s: %s (%s)%s", kps[i]->get_name(kps[i]), peer,
+			 "'%s'%s%s: %s (%s)%s", kps[i]->get_name(kps[i]),
+			 skip_sid_log(peer, &esc),
 			 key_id ? " and keyId " : "", key_id ?: "",
 			 skip_status_name(err->status), err->detail,
 			 i + 1 < count ? ", trying the next KP" : "");

@@ -58,6 +58,8 @@ static skip_sa_id_t message_sa_id(ike_sa_t *ike_sa, message_t *message)
 static void announce(skip_kp_t *kp, notify_payload_t *notify,
 					 char sid[SKIP_SYSTEM_ID_MAX + 1])
 {
+	skip_sid_log_t esc;
+
 	if (!kp->get_local_system_id(kp, sid))
 	{
 		sid[0] = '\0';
@@ -66,8 +68,8 @@ static void announce(skip_kp_t *kp, notify_payload_t *notify,
 		return;
 	}
 	notify->set_notification_data(notify, chunk_from_str(sid));
-	DBG2(DBG_IKE, "SKIP: sending system ID '%s' of KP '%s' in USE_PPK", sid,
-		 kp->get_name(kp));
+	DBG2(DBG_IKE, "SKIP: sending system ID '%s' of KP '%s' in USE_PPK",
+		 skip_sid_log(sid, &esc), kp->get_name(kp));
 }
 
 /**
@@ -176,7 +178,10 @@ static void init_request_in(private_skip_listener_t *this, skip_sa_id_t id,
 	this->sas->request_received(this->sas, id, use_ppk, sid);
 	if (use_ppk == SKIP_PEER_SKIP)
 	{
-		DBG2(DBG_IKE, "SKIP: peer announced system ID '%s' in USE_PPK", sid);
+		skip_sid_log_t esc;
+
+		DBG2(DBG_IKE, "SKIP: peer announced system ID '%s' in USE_PPK",
+			 skip_sid_log(sid, &esc));
 	}
 }
 
@@ -188,6 +193,7 @@ static void init_response_in(private_skip_listener_t *this, skip_sa_id_t id,
 {
 	char sid[SKIP_SYSTEM_ID_MAX + 1] = "";
 	skip_peer_use_ppk_t use_ppk;
+	skip_sid_log_t esc;
 
 	use_ppk = parse_use_ppk(message->get_notify(message, USE_PPK), sid);
 	if (!this->sas->response_received(this->sas, id, use_ppk, sid))
@@ -198,7 +204,7 @@ static void init_response_in(private_skip_listener_t *this, skip_sa_id_t id,
 	{
 		case SKIP_PEER_SKIP:
 			DBG2(DBG_IKE, "SKIP: peer announced system ID '%s' in USE_PPK",
-				 sid);
+				 skip_sid_log(sid, &esc));
 			break;
 		case SKIP_PEER_PLAIN:
 			DBG1(DBG_IKE, "SKIP: peer sent USE_PPK without a system ID, "
@@ -218,18 +224,29 @@ static void auth_request_out(private_skip_listener_t *this, skip_sa_id_t id,
 	char key_id[SKIP_KEY_ID_MAX_HEX + 1];
 	uint8_t data[SKIP_PPK_IDENTITY_MAX];
 	notify_payload_t *notify;
-	size_t len;
+	skip_kp_t *kp = NULL;
+	size_t len = 0;
+	bool raw = FALSE;
 
 	notify = message->get_notify(message, PPK_IDENTITY);
-	if (!notify || !this->sas->get_key_id(this->sas, id, key_id))
+	if (!notify || !this->sas->get_key_id(this->sas, id, key_id, &kp))
 	{
 		return;
 	}
-	len = skip_wire_build_ppk_identity(key_id, data);
+	if (kp && kp->sends_raw_key_id(kp))
+	{	/* not for keyIds whose bytes would read as hex text themselves */
+		len = skip_wire_build_ppk_identity_raw(key_id, data);
+		raw = len > 0;
+	}
+	if (!len)
+	{
+		len = skip_wire_build_ppk_identity(key_id, data);
+	}
 	if (len)
 	{
 		notify->set_notification_data(notify, chunk_create(data, len));
-		DBG2(DBG_IKE, "SKIP: sending keyId %s in PPK_IDENTITY", key_id);
+		DBG2(DBG_IKE, "SKIP: sending keyId %s in PPK_IDENTITY%s", key_id,
+			 raw ? " as raw bytes" : "");
 	}
 }
 
@@ -243,6 +260,7 @@ static void auth_request_in(private_skip_listener_t *this, skip_sa_id_t id,
 	identification_t *ppk_id = NULL;
 	notify_payload_t *notify;
 	skip_wire_t result;
+	bool raw = FALSE;
 	chunk_t data;
 
 	notify = message->get_notify(message, PPK_IDENTITY);
@@ -251,7 +269,7 @@ static void auth_request_in(private_skip_listener_t *this, skip_sa_id_t id,
 		return;
 	}
 	data = notify->get_notification_data(notify);
-	result = skip_wire_parse_ppk_identity(data.ptr, data.len, key_id);
+	result = skip_wire_parse_ppk_identity_ex(data.ptr, data.len, key_id, &raw);
 	if (result == SKIP_WIRE_VALID)
 	{	/* the PPK_ID charon will look up for it */
 		ppk_id = identification_create_from_data(chunk_skip(data, 1));
@@ -265,12 +283,14 @@ static void auth_request_in(private_skip_listener_t *this, skip_sa_id_t id,
 	DESTROY_IF(ppk_id);
 	if (result == SKIP_WIRE_VALID)
 	{
-		DBG2(DBG_IKE, "SKIP: received keyId %s in PPK_IDENTITY", key_id);
+		DBG2(DBG_IKE, "SKIP: received keyId %s in PPK_IDENTITY%s", key_id,
+			 raw ? " as raw bytes" : "");
 	}
 	else
 	{
 		DBG1(DBG_IKE, "SKIP: PPK_IDENTITY of %zu bytes does not carry a SKIP "
-			 "keyId (PPK_ID_FIXED and hex), no dynamic PPK", data.len);
+			 "keyId (PPK_ID_FIXED and a keyId as hex text or raw bytes), no "
+			 "dynamic PPK", data.len);
 	}
 }
 

@@ -24,6 +24,7 @@ skip_kp_t *skip_responder_choose_kp(skip_kp_set_t *kps, ike_sa_t *ike_sa,
 	char *names[MAX_CONNECTIONS];
 	enumerator_t *enumerator;
 	peer_cfg_t *peer_cfg;
+	skip_sid_log_t esc;
 	skip_kp_t *kp;
 	int count = 0, i;
 
@@ -45,7 +46,7 @@ skip_kp_t *skip_responder_choose_kp(skip_kp_set_t *kps, ike_sa_t *ike_sa,
 		DBG1(DBG_IKE, "SKIP: no connection with ppk_id = %%any matches "
 			 "IKE_SA %s[%u] from %H, not offering SKIP to peer system ID "
 			 "'%s'", ike_sa->get_name(ike_sa), ike_sa->get_unique_id(ike_sa),
-			 ike_sa->get_other_host(ike_sa), peer);
+			 ike_sa->get_other_host(ike_sa), skip_sid_log(peer, &esc));
 		return NULL;
 	}
 	kp = kps->for_peer(kps, peer, names, count);
@@ -53,7 +54,7 @@ skip_kp_t *skip_responder_choose_kp(skip_kp_set_t *kps, ike_sa_t *ike_sa,
 	{
 		DBG1(DBG_IKE, "SKIP: none of our KPs (for the connections that may "
 			 "match) shares keys with peer system ID '%s', not offering "
-			 "SKIP", peer);
+			 "SKIP", skip_sid_log(peer, &esc));
 	}
 	for (i = 0; i < count; i++)
 	{

@@ -379,7 +379,7 @@ METHOD(skip_sa_table_t, key_id_received, bool,
 
 METHOD(skip_sa_table_t, get_key_id, bool,
 	private_skip_sa_table_t *this, skip_sa_id_t id,
-	char key_id[SKIP_KEY_ID_MAX_HEX + 1])
+	char key_id[SKIP_KEY_ID_MAX_HEX + 1], skip_kp_t **kp)
 {
 	skip_sa_t *sa;
 	bool found = FALSE;
@@ -389,6 +389,10 @@ METHOD(skip_sa_table_t, get_key_id, bool,
 	if (sa && sa->initiator && sa->key.len)
 	{
 		memcpy(key_id, sa->key_id, SKIP_KEY_ID_MAX_HEX + 1);
+		if (kp)
+		{
+			*kp = sa->kp;
+		}
 		found = TRUE;
 	}
 	this->mutex->unlock(this->mutex);

@@ -177,10 +177,11 @@ struct skip_sa_table_t {
 	 * Initiator: the keyId to send in PPK_IDENTITY, once a key was fetched.
 	 *
 	 * @param key_id		receives it
+	 * @param kp			receives the KP profile of the IKE_SA (may be NULL)
 	 * @return				TRUE if there is one
 	 */
 	bool (*get_key_id)(skip_sa_table_t *this, skip_sa_id_t id,
-					   char key_id[SKIP_KEY_ID_MAX_HEX + 1]);
+					   char key_id[SKIP_KEY_ID_MAX_HEX + 1], skip_kp_t **kp);
 
 	/**
 	 * charon looks up the PPK of an IKE_SA.

@@ -52,7 +52,9 @@ static bool parse_query(const char *raw, struct evkeyvalq *params,
 	size_t i;
 
 	TAILQ_INIT(params);
-	valid = !raw || evhttp_parse_query_str(raw, params) == 0;
+	/* decoded values are C strings: a NUL byte would cut one short */
+	valid = !raw || (!strcasestr(raw, "%00") &&
+					 evhttp_parse_query_str(raw, params) == 0);
 	TAILQ_FOREACH(param, params, next)
 	{
 		bool known = false;

@@ -369,6 +369,28 @@ scenario_plain_to_skip_optional() {
 	echo "plain initiator without PPK on an optional SKIP connection: loud warning"
 }
 
+# the initiator sends the keyId as raw bytes (ppk_id_format = raw): the
+# responder reads it as such and asks its KP for the hex form
+scenario_ppk_id_raw() {
+	local ka
+	netns_up
+	make_credentials
+	kp_start a
+	kp_start b
+	KP_PROFILES_a=$(s=a kp_profile local $KP_PORT 'ppk_id_format = raw')
+	charons_up
+	initiate || fail "initiate failed: $(tail -n 3 "$OUT/initiate-a-skip.out")"
+	ka=$(ppk_key_id a)
+	[ -n "$ka" ] || fail "initiator logged no PPK from its KP"
+	expect_log a "sending keyId $ka in PPK_IDENTITY as raw bytes"
+	expect_log b "received keyId ${ka,,} in PPK_IDENTITY as raw bytes"
+	[ "$(ppk_key_id b)" = "${ka,,}" ] || fail "responder got keyId $(ppk_key_id b), not ${ka,,}"
+	expect_ppk_sa a
+	expect_ppk_sa b
+	expect_ping
+	echo "keyId $ka sent as raw bytes, same PPK on both sides"
+}
+
 # --- several KPs ------------------------------------------------------------------
 
 # the initiator's first KP is down: its fallback (same system ID) delivers

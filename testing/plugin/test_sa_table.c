@@ -85,7 +85,7 @@ START_TEST(test_initiator)
 	bool dynamic;
 
 	sas->initiate(sas, sa(1, 11), KP_A, "Alice");
-	ck_assert(!sas->get_key_id(sas, sa(1, 11), key_id));
+	ck_assert(!sas->get_key_id(sas, sa(1, 11), key_id, NULL));
 	ck_assert(sas->response_received(sas, sa(1, 11), SKIP_PEER_SKIP, "Bob"));
 	request = expect_fetch(sa(1, 11), NULL);
 	ck_assert(request.initiator);
@@ -94,7 +94,7 @@ START_TEST(test_initiator)
 	ck_assert_str_eq(request.peer_sid, "Bob");
 
 	sas->fetched(sas, sa(1, 11), "AbCd01", test_key());
-	ck_assert(sas->get_key_id(sas, sa(1, 11), key_id));
+	ck_assert(sas->get_key_id(sas, sa(1, 11), key_id, NULL));
 	ck_assert_str_eq(key_id, "AbCd01");
 	/* repeated lookups get the same key, the KP is not asked again */
 	expect_lookup(sa(1, 11), NULL, SKIP_LOOKUP_CACHED, NULL);
@@ -104,7 +104,7 @@ START_TEST(test_initiator)
 	ck_assert(dynamic);
 	/* the key is gone once the IKE_SA is authorized */
 	expect_lookup(sa(1, 11), NULL, SKIP_LOOKUP_FAILED, NULL);
-	ck_assert(!sas->get_key_id(sas, sa(1, 11), key_id));
+	ck_assert(!sas->get_key_id(sas, sa(1, 11), key_id, NULL));
 	ck_assert(sas->remove(sas, sa(1, 11)));
 	ck_assert(!sas->remove(sas, sa(1, 11)));
 	ck_assert_int_eq(sas->get_count(sas), 0);
@@ -121,7 +121,7 @@ START_TEST(test_restart_begins_anew)
 	sas->fetched(sas, sa(1, 11), "abcd", test_key());
 	/* a COOKIE or INVALID_KE_PAYLOAD restart, with a new SPI */
 	sas->initiate(sas, sa(1, 12), KP_B, "Alice2");
-	ck_assert(!sas->get_key_id(sas, sa(1, 12), key_id));
+	ck_assert(!sas->get_key_id(sas, sa(1, 12), key_id, NULL));
 	expect_lookup(sa(1, 12), NULL, SKIP_LOOKUP_UNAVAILABLE, "no USE_PPK");
 	ck_assert_int_eq(sas->get_count(sas), 1);
 }
@@ -141,7 +141,7 @@ START_TEST(test_make_before_break)
 	/* the new IKE_SA's first request, sent in the old IKE_SA's context:
 	 * known by its SPI only; the old IKE_SA's state stays untouched */
 	sas->initiate(sas, sa(0, 22), KP_A, "Alice");
-	ck_assert(sas->get_key_id(sas, sa(1, 11), key_id));
+	ck_assert(sas->get_key_id(sas, sa(1, 11), key_id, NULL));
 	ck_assert_str_eq(key_id, "0011");
 	ck_assert_int_eq(sas->get_count(sas), 2);
 
@@ -152,12 +152,12 @@ START_TEST(test_make_before_break)
 	ck_assert_str_eq(request.peer_sid, "Bob");
 	ck_assert_str_eq(request.local_sid, "Alice");
 	sas->fetched(sas, sa(2, 22), "2233", test_key());
-	ck_assert(sas->get_key_id(sas, sa(2, 22), key_id));
+	ck_assert(sas->get_key_id(sas, sa(2, 22), key_id, NULL));
 	ck_assert_str_eq(key_id, "2233");
 
 	/* the old one goes, the new one stays */
 	ck_assert(sas->remove(sas, sa(1, 11)));
-	ck_assert(sas->get_key_id(sas, sa(2, 22), key_id));
+	ck_assert(sas->get_key_id(sas, sa(2, 22), key_id, NULL));
 	ck_assert_int_eq(sas->get_count(sas), 1);
 }
 END_TEST

@@ -311,24 +311,33 @@ END_TEST
  * remoteSystemID: missing, invalid, unknown (400) on both key methods;
  * other query parameters are refused.
  */
+/** 64 bytes of a system ID */
+#define SID64 "XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"
+
 START_TEST(test_remote_invalid)
 {
 	static const char *paths[] = {
 		"/key?remoteSystemID=Eve",
 		"/key?remoteSystemID=Bob%26size%3D256",
 		"/key/00112233445566778899aabbccddeeff?remoteSystemID=Eve",
-	};
-	static const char *invalid[] = {
-		"/key?remoteSystemID=",
+		/* system IDs are plain strings: any byte but NUL (SKIP draft) */
 		"/key?remoteSystemID=B%20ob",
 		"/key?remoteSystemID=B%01ob",
 		"/key/00112233445566778899aabbccddeeff?remoteSystemID=%7F",
+	};
+	static const char *invalid[] = {
+		"/key?remoteSystemID=",
+		/* 256 bytes, one more than a system ID may have */
+		"/key?remoteSystemID=" SID64 SID64 SID64 SID64,
 	};
 	static const char *bad_query[] = {
 		"/key",
 		"/key?size=256",
 		"/key?remoteSystemID=Bob&foo=1",
 		"/key?remoteSystemID=Bob&remoteSystemID=Eve",
+		/* no parameter has a NUL byte */
+		"/key?remoteSystemID=B%00ob",
+		"/key/00112233445566778899aabbccddeeff?remoteSystemID=%00",
 		"/key/00112233445566778899aabbccddeeff",
 		"/key/00112233445566778899aabbccddeeff?remoteSystemID=Alice&size=256",
 		"/capabilities?x=1",

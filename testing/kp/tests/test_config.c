@@ -152,6 +152,10 @@ START_TEST(test_config_errors)
 }
 END_TEST
 
+/** 256 bytes: one more than a system ID may have */
+#define SID64 "XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"
+#define LONG_SID SID64 SID64 SID64 SID64
+
 /**
  * Invalid options stop the KP with status 2; --help is 0.
  */
@@ -164,7 +168,8 @@ START_TEST(test_option_errors)
 		{ "--key-ttl", "0" },
 		{ "--allow", "psk:gw-a" },
 		{ "--allow", "gw-a,Bob" },
-		{ "--allow", "psk:gw-a,B ob" },
+		/* a system ID longer than 255 bytes */
+		{ "--allow", "psk:gw-a," LONG_SID },
 		{ "--peer", "Bob,127.0.0.1,x" },
 		{ "--peer", "Carol,127.0.0.1:9,/dev/null,gw-a" },
 		{ "--cert", "/nonexistent.pem" },
@@ -172,7 +177,7 @@ START_TEST(test_option_errors)
 		{ "--client-psk", "gw-a:/dev/null" },
 		{ "--test-faults", "bogus" },
 		{ "--listen", "localhost" },
-		{ "--system-id", "A lice" },
+		{ "--system-id", LONG_SID },
 	};
 	kpt_kp_t kp[2];
 	size_t i;
