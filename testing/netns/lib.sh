@@ -198,9 +198,13 @@ log_levels() {
 }
 
 charon_conf() {
-	local s=$1 plugin load skip=""
+	local s=$1 plugin load p skip=""
 	plugin=$(var PLUGIN "$s" yes)
 	load="random nonce openssl pem pkcs1 x509 kdf kernel-libipsec kernel-netlink socket-default vici updown"
+	# ML-KEM and EAP-MD5 where the target has them
+	for p in ml eap-md5; do
+		[ -f "$SW_PLUGINDIR/libstrongswan-$p.so" ] && load="$load $p"
+	done
 	if [ "$plugin" = yes ]; then
 		load="$load skip"
 		skip="skip {
@@ -556,6 +560,33 @@ expect_ping() {
 	packets=$(swanctl b --list-sas | sed -n 's/^ *in .*, *\([0-9]*\) packets.*/\1/p' |
 		sort -n | tail -n 1)
 	[ "${packets:-0}" -ge 3 ] || fail "responder's CHILD_SA counted ${packets:-0} inbound packets"
+}
+
+# drop_first_ike SIDE EXCHANGE request|response: SIDE's namespace drops the
+# first IKE message of exchange type EXCHANGE (35: IKE_AUTH) it sends to
+# UDP port 4500 (behind the 4-byte non-ESP marker of NAT-T), once; those
+# that follow, retransmissions included, pass. The rule's counter is in
+# `in_ns SIDE nft list ruleset` (dropped_ike shows it).
+drop_first_ike() {
+	local s=$1 exchange=$2 flag=0 match
+	[ "$3" = response ] && flag=0x20
+	match="udp dport 4500 @th,64,32 0 @th,240,8 $exchange @th,248,8 & 0x20 == $flag"
+	in_ns "$s" nft -f - <<-EOF
+	table inet skiptest {
+		set dropped { type inet_service; flags dynamic; }
+		chain out {
+			type filter hook output priority 0; policy accept;
+			$match udp dport @dropped accept
+			$match add @dropped { udp dport } counter drop
+		}
+	}
+	EOF
+}
+
+# dropped_ike SIDE: how many packets drop_first_ike dropped
+dropped_ike() {
+	in_ns "$1" nft list chain inet skiptest out |
+		sed -n 's/.*counter packets \([0-9]*\) .*drop.*/\1/p'
 }
 
 # keys the KP of a side delivered to its gateway
