@@ -26,6 +26,8 @@
 #   CONNS_s=N                number of connections skip1..skipN (default:
 #                            one connection "skip")
 #   EXTRA_CONNS_s=...        more connections (see connection())
+#   EXTRA_SECRETS_s=...      more sections in the secrets section
+#   PROPOSALS_s=...          the connections' IKE proposals
 #   KP_PEER_s=...            the KP's --peer option
 #   CHARON_OPTIONS_s=...     more options in the charon section
 #   LOG_LEVEL_s=N            log level of every group of charon
@@ -265,7 +267,7 @@ connection() {
 			# libipsec only handles UDP-encapsulated ESP
 			encap = yes
 			unique = $(var UNIQUE "$s" no)
-			proposals = aes256-sha384-x25519
+			proposals = $(var PROPOSALS "$s" aes256-sha384-x25519)
 			local {
 				auth = psk
 				id = gw-$s-$i.test
@@ -322,6 +324,7 @@ swanctl_conf() {
 				id = static-1
 				secret = $STATIC_PPK
 			}
+			$(var EXTRA_SECRETS "$s" "")
 		}
 		EOF
 	} > "$OUT/$s/swanctl.conf"
