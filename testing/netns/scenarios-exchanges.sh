@@ -204,6 +204,12 @@ scenario_plugin_bad_setting() {
 
 # --- reauthentication in a row ----------------------------------------------------
 
+# the first line of either charon saying why an IKE_SA went without PPK
+rotation_failure() {
+	grep -hE -m1 "SKIP: .*(requires one|continues WITHOUT|refusing it)|PPK required but" \
+		"$OUT/a/charon.log" "$OUT/b/charon.log" | head -n 1 | sed 's/^[0-9:]* [0-9]*\[[A-Z]*\] //'
+}
+
 # reauth_rotations MBB COOKIES: 20 reauthentications one after the other
 # (make-before-break yes/no, b demanding cookies yes/no) while a ping runs
 # through the tunnel: a fresh keyId each time, the same on both sides,
@@ -220,22 +226,25 @@ reauth_rotations() {
 	testbed_up psk
 	[ "$cookies" = yes ] && seed_half_open
 	expect_dynamic_ppk_tunnel > /dev/null
-	in_ns a ping -i 0.05 -W 1 -I "$NET_a.0.1" "$NET_b.0.1" > "$OUT/ping-rotations.out" 2>&1 &
+	# not through in_ns: $! must be ping itself
+	ip netns exec "$NS_a" ping -i 0.05 -W 1 -I "$NET_a.0.1" "$NET_b.0.1" \
+		> "$OUT/ping-rotations.out" 2>&1 &
 	PIDS[ping]=$!
 	for i in $(seq "$n"); do
 		swanctl a --rekey --ike skip --reauth > "$OUT/reauth-$i.out" 2>&1 ||
 			fail "reauthentication $i could not be started"
 		for s in a b; do
-			wait_for "IKE_SA $((i + 1)) on $s" 5 sh -c \
+			# quiet: on a timeout the reason is the failure shown
+			(wait_for "IKE_SA $((i + 1)) on $s" 5 sh -c \
 				"[ \$(grep -Ec 'IKE_SA skip\[[0-9]+\] established' '$OUT/$s/charon.log') -ge $((i + 1)) ] &&
 				 [ \$(STRONGSWAN_CONF='$OUT/$s/strongswan.conf' '$SW_SWANCTL' --list-sas --ike skip | grep -c ESTABLISHED) = 1 ] &&
-				 STRONGSWAN_CONF='$OUT/$s/strongswan.conf' '$SW_SWANCTL' --list-sas --ike skip | grep -q INSTALLED"
+				 STRONGSWAN_CONF='$OUT/$s/strongswan.conf' '$SW_SWANCTL' --list-sas --ike skip | grep -q INSTALLED") \
+				> /dev/null 2>&1 ||
+				fail "reauthentication $i: no new IKE_SA with PPK on $s within 5 s; $(rotation_failure)"
 		done
 	done
 	sleep 0.3
-	kill -INT "${PIDS[ping]}" 2>/dev/null || true
-	wait "${PIDS[ping]}" 2>/dev/null || true
-	unset "PIDS[ping]"
+	stop_pid ping
 	for s in a b; do
 		expect_no_log "$s" "continues WITHOUT|requires one|refusing it"
 		[ "$(log_count "$s" "IKE_SA skip\[[0-9]+\] established")" = $((n + 1)) ] ||
