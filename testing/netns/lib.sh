@@ -28,6 +28,7 @@
 #   EXTRA_CONNS_s=...        more connections (see connection())
 #   EXTRA_SECRETS_s=...      more sections in the secrets section
 #   PROPOSALS_s=...          the connections' IKE proposals
+#   STATIC_PPK_s=no          no static PPK secret (default: one, "static-1")
 #   KP_PEER_s=...            the KP's --peer option
 #   CHARON_OPTIONS_s=...     more options in the charon section
 #   LOG_LEVEL_s=N            log level of every group of charon
@@ -288,6 +289,19 @@ $(ppk_lines)
 	EOF
 }
 
+# the static PPK secret of side $s, unless STATIC_PPK_s=no: with any PPK
+# secret loaded, a responder answers USE_PPK without asking the plugin
+static_ppk_secret() {
+	[ "$(var STATIC_PPK "$s" yes)" = no ] && return 0
+	cat <<-EOF
+			ppk-static {
+				# used only by connections with a static ppk_id
+				id = static-1
+				secret = $STATIC_PPK
+			}
+	EOF
+}
+
 swanctl_conf() {
 	local s=$1 conns i ids=""
 	conns=$(var CONNS "$s" 0)
@@ -319,11 +333,7 @@ swanctl_conf() {
 				$ids
 				secret = "classic-psk-not-quantum-safe"
 			}
-			ppk-static {
-				# used only by connections with a static ppk_id
-				id = static-1
-				secret = $STATIC_PPK
-			}
+			$(static_ppk_secret)
 			$(var EXTRA_SECRETS "$s" "")
 		}
 		EOF
