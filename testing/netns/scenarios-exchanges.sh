@@ -284,7 +284,7 @@ reauth_rotations() {
 }
 
 # 20 make-before-break reauthentications in a row, no cookies: a new key
-# each time, every IKE_SA with PPK, no ping lost
+# each time, every IKE_SA with PPK, (almost) no ping lost
 scenario_reauth_mbb() {
 	reauth_rotations yes no
 }
