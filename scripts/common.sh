@@ -100,6 +100,6 @@ SKIP_BUILD_DEPS="build-essential autoconf automake libtool pkg-config
 	libcurl4-openssl-dev libjson-c-dev libssl-dev libevent-dev check
 	libsubunit-dev openssl"
 SKIP_TEST_DEPS="iproute2 iputils-ping procps util-linux valgrind clang
-	libclang-rt-14-dev"
+	libclang-rt-14-dev nftables"
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }

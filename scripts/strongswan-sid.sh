@@ -6,7 +6,8 @@
 # STRONGSWAN_SID_VERSION pins the upstream version (default 6.1.0); when sid
 # no longer carries it, the newest version sid carries is used instead.
 #
-# Idempotent; source tree and prefix are cached in $SKIP_CACHE/sid.
+# Idempotent; source tree and prefix are cached in $SKIP_CACHE/sid, named
+# after the configure options.
 # Writes $SKIP_CACHE/sid/env (see target_env in common.sh).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -28,30 +29,39 @@ fi
 version=${srcver%%-*}
 version=${version#*:}
 
-tree=$dir/strongswan-$version
-prefix=$dir/prefix-$version
+# a minimal charon for the tests: IKEv2, swanctl/vici, OpenSSL crypto,
+# ML-KEM (ml: OpenSSL 3.0 has none), EAP-MD5, userspace ESP
+# (kernel-libipsec) next to kernel-netlink
+options=(--disable-defaults
+	--enable-charon --enable-ikev2 --enable-swanctl --enable-vici
+	--enable-openssl --enable-nonce --enable-random --enable-pem
+	--enable-pkcs1 --enable-pkcs8 --enable-x509 --enable-pubkey
+	--enable-constraints --enable-kdf --enable-kernel-netlink
+	--enable-kernel-libipsec --enable-socket-default --enable-updown
+	--enable-ml --enable-eap-md5
+	--with-dev-headers=yes)
+# tree and prefix are named after the options: other options build a new
+# pair next to the old one, which stays usable until the env file (written
+# only once the new build is complete) points elsewhere
+hash=$(printf '%s\n' "${options[@]}" | sha256sum | cut -c1-8)
+tree=$dir/strongswan-$version-$hash
+prefix=$dir/prefix-$version-$hash
 if [ ! -f "$prefix/.skip-installed" ]; then
 	log "strongSwan $version (sid): building from the release tarball (takes a few minutes)"
-	rm -rf "$tree" "$prefix" "$dir/dl"
-	src_apt_download "strongswan=$srcver" "$dir/dl"
-	tar -xjf "$dir/dl/strongswan_$version.orig.tar.bz2" -C "$dir"
-	# a minimal charon for the tests: IKEv2, swanctl/vici, OpenSSL crypto,
-	# userspace ESP (kernel-libipsec) next to kernel-netlink
-	(cd "$tree" && quiet "$dir/configure.log" ./configure --prefix="$prefix" \
-		--sysconfdir="$prefix/etc" --disable-defaults \
-		--enable-charon --enable-ikev2 --enable-swanctl --enable-vici \
-		--enable-openssl --enable-nonce --enable-random --enable-pem \
-		--enable-pkcs1 --enable-pkcs8 --enable-x509 --enable-pubkey \
-		--enable-constraints --enable-kdf --enable-kernel-netlink \
-		--enable-kernel-libipsec --enable-socket-default --enable-updown \
-		--with-dev-headers=yes)
-	(cd "$tree" && quiet "$dir/make.log" make -j"$(nproc)")
-	(cd "$tree" && quiet "$dir/install.log" make install)
+	rm -rf "$tree" "$prefix" "$dir/dl-$hash"
+	src_apt_download "strongswan=$srcver" "$dir/dl-$hash"
+	mkdir -p "$tree"
+	tar -xjf "$dir/dl-$hash/strongswan_$version.orig.tar.bz2" -C "$tree" \
+		--strip-components=1
+	(cd "$tree" && quiet "$tree.configure.log" ./configure --prefix="$prefix" \
+		--sysconfdir="$prefix/etc" "${options[@]}")
+	(cd "$tree" && quiet "$tree.make.log" make -j"$(nproc)")
+	(cd "$tree" && quiet "$tree.install.log" make install)
 	touch "$prefix/.skip-installed"
-	rm -rf "$dir/dl"
+	rm -rf "$dir/dl-$hash"
 fi
 
-cat > "$dir/env" <<EOF
+cat > "$dir/env.new" <<EOF
 SW_TARGET=sid
 SW_VERSION=$version
 SW_PACKAGE_VERSION=$version
@@ -61,4 +71,5 @@ SW_CONFDIR=$prefix/etc/strongswan.d/charon
 SW_CHARON=$prefix/libexec/ipsec/charon
 SW_SWANCTL=$prefix/sbin/swanctl
 EOF
+mv "$dir/env.new" "$dir/env"
 log "target sid: strongSwan $version in $prefix"

@@ -26,6 +26,9 @@
 #   CONNS_s=N                number of connections skip1..skipN (default:
 #                            one connection "skip")
 #   EXTRA_CONNS_s=...        more connections (see connection())
+#   EXTRA_SECRETS_s=...      more sections in the secrets section
+#   PROPOSALS_s=...          the connections' IKE proposals
+#   STATIC_PPK_s=no          no static PPK secret (default: one, "static-1")
 #   KP_PEER_s=...            the KP's --peer option
 #   CHARON_OPTIONS_s=...     more options in the charon section
 #   LOG_LEVEL_s=N            log level of every group of charon
@@ -198,9 +201,13 @@ log_levels() {
 }
 
 charon_conf() {
-	local s=$1 plugin load skip=""
+	local s=$1 plugin load p skip=""
 	plugin=$(var PLUGIN "$s" yes)
 	load="random nonce openssl pem pkcs1 x509 kdf kernel-libipsec kernel-netlink socket-default vici updown"
+	# ML-KEM and EAP-MD5 where the target has them
+	for p in ml eap-md5; do
+		[ -f "$SW_PLUGINDIR/libstrongswan-$p.so" ] && load="$load $p"
+	done
 	if [ "$plugin" = yes ]; then
 		load="$load skip"
 		skip="skip {
@@ -261,7 +268,7 @@ connection() {
 			# libipsec only handles UDP-encapsulated ESP
 			encap = yes
 			unique = $(var UNIQUE "$s" no)
-			proposals = aes256-sha384-x25519
+			proposals = $(var PROPOSALS "$s" aes256-sha384-x25519)
 			local {
 				auth = psk
 				id = gw-$s-$i.test
@@ -279,6 +286,19 @@ $(ppk_lines)
 				}
 			}
 		}
+	EOF
+}
+
+# the static PPK secret of side $s, unless STATIC_PPK_s=no: with any PPK
+# secret loaded, a responder answers USE_PPK without asking the plugin
+static_ppk_secret() {
+	[ "$(var STATIC_PPK "$s" yes)" = no ] && return 0
+	cat <<-EOF
+			ppk-static {
+				# used only by connections with a static ppk_id
+				id = static-1
+				secret = $STATIC_PPK
+			}
 	EOF
 }
 
@@ -313,11 +333,8 @@ swanctl_conf() {
 				$ids
 				secret = "classic-psk-not-quantum-safe"
 			}
-			ppk-static {
-				# used only by connections with a static ppk_id
-				id = static-1
-				secret = $STATIC_PPK
-			}
+			$(static_ppk_secret)
+			$(var EXTRA_SECRETS "$s" "")
 		}
 		EOF
 	} > "$OUT/$s/swanctl.conf"
@@ -556,6 +573,33 @@ expect_ping() {
 	packets=$(swanctl b --list-sas | sed -n 's/^ *in .*, *\([0-9]*\) packets.*/\1/p' |
 		sort -n | tail -n 1)
 	[ "${packets:-0}" -ge 3 ] || fail "responder's CHILD_SA counted ${packets:-0} inbound packets"
+}
+
+# drop_first_ike SIDE EXCHANGE request|response: SIDE's namespace drops the
+# first IKE message of exchange type EXCHANGE (35: IKE_AUTH) it sends to
+# UDP port 4500 (behind the 4-byte non-ESP marker of NAT-T), once; those
+# that follow, retransmissions included, pass. The rule's counter is in
+# `in_ns SIDE nft list ruleset` (dropped_ike shows it).
+drop_first_ike() {
+	local s=$1 exchange=$2 flag=0 match
+	[ "$3" = response ] && flag=0x20
+	match="udp dport 4500 @th,64,32 0 @th,240,8 $exchange @th,248,8 & 0x20 == $flag"
+	in_ns "$s" nft -f - <<-EOF
+	table inet skiptest {
+		set dropped { type inet_service; flags dynamic; }
+		chain out {
+			type filter hook output priority 0; policy accept;
+			$match udp dport @dropped accept
+			$match add @dropped { udp dport } counter drop
+		}
+	}
+	EOF
+}
+
+# dropped_ike SIDE: how many packets drop_first_ike dropped
+dropped_ike() {
+	in_ns "$1" nft list chain inet skiptest out |
+		sed -n 's/.*counter packets \([0-9]*\) .*drop.*/\1/p'
 }
 
 # keys the KP of a side delivered to its gateway
