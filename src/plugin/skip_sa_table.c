@@ -220,6 +220,20 @@ METHOD(skip_sa_table_t, initiate, void,
 	this->mutex->unlock(this->mutex);
 }
 
+/**
+ * Keep what the peer sent in USE_PPK.
+ */
+static void set_peer(skip_sa_t *sa, skip_peer_use_ppk_t use_ppk,
+					 const char *peer_sid)
+{
+	sa->peer_use_ppk = use_ppk;
+	memset(sa->peer_sid, 0, sizeof(sa->peer_sid));
+	if (use_ppk == SKIP_PEER_SKIP)
+	{
+		strncpy(sa->peer_sid, peer_sid, SKIP_SYSTEM_ID_MAX);
+	}
+}
+
 METHOD(skip_sa_table_t, response_received, bool,
 	private_skip_sa_table_t *this, skip_sa_id_t id,
 	skip_peer_use_ppk_t use_ppk, const char *peer_sid)
@@ -230,12 +244,7 @@ METHOD(skip_sa_table_t, response_received, bool,
 	sa = find(this, id, FALSE, TRUE);
 	if (sa && sa->initiator)
 	{
-		sa->peer_use_ppk = use_ppk;
-		memset(sa->peer_sid, 0, sizeof(sa->peer_sid));
-		if (use_ppk == SKIP_PEER_SKIP)
-		{
-			strncpy(sa->peer_sid, peer_sid, SKIP_SYSTEM_ID_MAX);
-		}
+		set_peer(sa, use_ppk, peer_sid);
 	}
 	else
 	{
@@ -254,11 +263,7 @@ METHOD(skip_sa_table_t, request_received, void,
 	this->mutex->lock(this->mutex);
 	sa = find(this, id, TRUE, FALSE);
 	sa_reset(sa, FALSE);
-	sa->peer_use_ppk = use_ppk;
-	if (use_ppk == SKIP_PEER_SKIP)
-	{
-		strncpy(sa->peer_sid, peer_sid, SKIP_SYSTEM_ID_MAX);
-	}
+	set_peer(sa, use_ppk, peer_sid);
 	this->mutex->unlock(this->mutex);
 }
 

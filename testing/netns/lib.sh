@@ -155,6 +155,18 @@ kp_start() {
 	kp_start_as "kp-$s" "$s" "$@"
 }
 
+# kp_start_other SIDE NAME SYSTEM-ID [skip-kp options]: a second KP on a
+# side (API on KP_PORT + 1), with another system ID, sharing keys only with
+# a "Carol" that does not exist
+kp_start_other() {
+	local s=$1 name=$2 sid=$3 addr=KADDR_$1; shift 3
+	KP_PEER_b="Carol,10.98.0.3:$SYNC_PORT,$OUT/cred/kp-sync.psk" \
+	KP_PEER_a="Carol,10.98.0.3:$SYNC_PORT,$OUT/cred/kp-sync.psk" \
+		kp_start_as "$name" "$s" --system-id "$sid" \
+		--listen "127.0.0.1:$((KP_PORT + 1))" \
+		--sync-listen "${!addr}:$((SYNC_PORT + 1))" "$@"
+}
+
 kp_stop() {
 	stop_pid "kp-$1"
 }

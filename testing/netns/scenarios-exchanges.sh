@@ -326,10 +326,7 @@ $(s=b connection any 6 | sed 's/remote_addrs = .*/remote_addrs = %any/')"
 	kp_start b
 	# listed first, never answers /capabilities: b consults it for every
 	# system ID it does not know
-	KP_PEER_b="Carol,10.98.0.3:$SYNC_PORT,$OUT/cred/kp-sync.psk" \
-		kp_start_as kp-b-hang b --system-id Bob-H \
-		--listen "127.0.0.1:$((KP_PORT + 1))" \
-		--sync-listen "$KADDR_b:$((SYNC_PORT + 1))" \
+	kp_start_other b kp-b-hang Bob-H \
 		--test-mode --test-faults "latency=60000,path=/capabilities"
 	KP_PROFILES_b="$(s=b kp_profile hang $((KP_PORT + 1)))
 $(s=b kp_profile local $KP_PORT)"

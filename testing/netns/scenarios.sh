@@ -424,10 +424,7 @@ scenario_kp_choice() {
 	make_credentials
 	kp_start a
 	kp_start b
-	KP_PEER_b="Carol,10.98.0.3:$SYNC_PORT,$OUT/cred/kp-sync.psk" \
-		kp_start_as kp-b-carol b --system-id Bob-C \
-		--listen "127.0.0.1:$((KP_PORT + 1))" \
-		--sync-listen "$KADDR_b:$((SYNC_PORT + 1))"
+	kp_start_other b kp-b-carol Bob-C
 	KP_PROFILES_b="$(s=b kp_profile carol $((KP_PORT + 1)))
 $(s=b kp_profile alice $KP_PORT 'connections = skip')"
 	WAIT_KP_b=alice

@@ -312,83 +312,41 @@ START_TEST(test_by_id_not_found_within_budget)
 END_TEST
 
 /**
- * For a new key, 400 stays final.
+ * What is asked again and what is not, after one answer: a by-keyId request
+ * that the KP may have answered (connection closed after the request, body
+ * cut off) never, since the KP may have wiped the key; a complete 5xx, or a
+ * new key whose answer was lost, yes; for a new key, 400 stays final.
  */
-START_TEST(test_new_key_400_final)
+static const struct {
+	const char *name;
+	hostile_answer_t first;
+	int method;
+	skip_status_t status;
+	int requests;
+} retry_cases[] = {
+	{ "new key, 400 final", NOT_FOUND_ANSWER, NEW_KEY, SKIP_ERR_BAD_REQUEST, 1 },
+	{ "by keyId, 503 then key", UNAVAILABLE_ANSWER, KEY_BY_ID, SKIP_OK, 2 },
+	{ "by keyId, closed after the request", CLOSED_ANSWER, KEY_BY_ID,
+	  SKIP_ERR_CONNECT, 1 },
+	{ "by keyId, body cut off", TRUNCATED_ANSWER, KEY_BY_ID,
+	  SKIP_ERR_CONNECT, 1 },
+	{ "new key, closed: asked again", CLOSED_ANSWER, NEW_KEY, SKIP_OK, 2 },
+};
+
+START_TEST(test_retry_once)
 {
-	static const hostile_answer_t answers[] = { NOT_FOUND_ANSWER, KEY_ANSWER };
+	hostile_answer_t answers[] = { retry_cases[_i].first, KEY_ANSWER };
 	skip_error_t err = {};
+	skip_status_t status;
 	long long elapsed;
 	int requests;
 
-	ck_assert_int_eq(scripted(answers, countof(answers), NEW_KEY, &err,
-							  &requests, &elapsed), SKIP_ERR_BAD_REQUEST);
-	ck_assert_int_eq(requests, 1);
-}
-END_TEST
-
-/**
- * A 5xx is a complete answer: the KP did not hand out the key.
- */
-START_TEST(test_by_id_unavailable_then_key)
-{
-	static const hostile_answer_t answers[] = { UNAVAILABLE_ANSWER, KEY_ANSWER };
-	skip_error_t err = {};
-	long long elapsed;
-	int requests;
-
-	ck_assert_msg(scripted(answers, countof(answers), KEY_BY_ID, &err,
-						   &requests, &elapsed) == SKIP_OK, "%s", err.detail);
-	ck_assert_int_eq(requests, 2);
-}
-END_TEST
-
-/**
- * The KP read the request and the connection closed without an answer: the
- * KP may have zeroized the key, asking again is pointless.
- */
-START_TEST(test_by_id_closed_after_request_once)
-{
-	static const hostile_answer_t answers[] = { CLOSED_ANSWER, KEY_ANSWER };
-	skip_error_t err = {};
-	long long elapsed;
-	int requests;
-
-	ck_assert_int_eq(scripted(answers, countof(answers), KEY_BY_ID, &err,
-							  &requests, &elapsed), SKIP_ERR_CONNECT);
-	ck_assert_int_eq(requests, 1);
-}
-END_TEST
-
-/**
- * Same for an answer cut off in the body.
- */
-START_TEST(test_by_id_truncated_once)
-{
-	static const hostile_answer_t answers[] = { TRUNCATED_ANSWER, KEY_ANSWER };
-	skip_error_t err = {};
-	long long elapsed;
-	int requests;
-
-	ck_assert_int_eq(scripted(answers, countof(answers), KEY_BY_ID, &err,
-							  &requests, &elapsed), SKIP_ERR_CONNECT);
-	ck_assert_int_eq(requests, 1);
-}
-END_TEST
-
-/**
- * A new key may be asked for again when the answer was lost.
- */
-START_TEST(test_new_key_closed_retried)
-{
-	static const hostile_answer_t answers[] = { CLOSED_ANSWER, KEY_ANSWER };
-	skip_error_t err = {};
-	long long elapsed;
-	int requests;
-
-	ck_assert_msg(scripted(answers, countof(answers), NEW_KEY, &err,
-						   &requests, &elapsed) == SKIP_OK, "%s", err.detail);
-	ck_assert_int_eq(requests, 2);
+	status = scripted(answers, countof(answers), retry_cases[_i].method, &err,
+					  &requests, &elapsed);
+	ck_assert_msg(status == retry_cases[_i].status, "%s: %s (%s)",
+				  retry_cases[_i].name, skip_status_name(status), err.detail);
+	ck_assert_msg(requests == retry_cases[_i].requests, "%s: %d requests",
+				  retry_cases[_i].name, requests);
 }
 END_TEST
 
@@ -535,11 +493,7 @@ Suite *hostile_suite(void)
 	tcase_set_timeout(tc, 15);
 	tcase_add_test(tc, test_by_id_waits_for_key);
 	tcase_add_test(tc, test_by_id_not_found_within_budget);
-	tcase_add_test(tc, test_new_key_400_final);
-	tcase_add_test(tc, test_by_id_unavailable_then_key);
-	tcase_add_test(tc, test_by_id_closed_after_request_once);
-	tcase_add_test(tc, test_by_id_truncated_once);
-	tcase_add_test(tc, test_new_key_closed_retried);
+	tcase_add_loop_test(tc, test_retry_once, 0, countof(retry_cases));
 	tcase_add_test(tc, test_system_id_url_encoding);
 	suite_add_tcase(s, tc);
 
