@@ -346,6 +346,56 @@ START_TEST(test_fallback_loop)
 }
 END_TEST
 
+/**
+ * Profiles from the settings: the pool size has its own name, and
+ * "connections" only names connections, also when it looks like a number.
+ */
+START_TEST(test_settings)
+{
+	skip_kp_set_t *set;
+	skip_kp_t *kp;
+
+	lib->settings->set_str(lib->settings, "charon.plugins.skip.kp.p.url",
+						   "https://127.0.0.1:1");
+	lib->settings->set_str(lib->settings, "charon.plugins.skip.kp.p.auth",
+						   "cert");
+	lib->settings->set_str(lib->settings, "charon.plugins.skip.kp.p.ca",
+						   "/dev/null");
+	lib->settings->set_str(lib->settings,
+						   "charon.plugins.skip.kp.p.connections", "4");
+	set = skip_kp_set_create();
+	ck_assert(set);
+	kp = set->for_connection(set, "4");
+	ck_assert(kp->serves_connection(kp, "4"));
+	ck_assert(kp->has_connections(kp));
+	set->destroy(set);
+
+	lib->settings->set_str(lib->settings,
+						   "charon.plugins.skip.kp.p.pool_size", "0");
+	ck_assert(skip_kp_set_create() == NULL);
+	lib->settings->set_str(lib->settings,
+						   "charon.plugins.skip.kp.p.pool_size", "8");
+	lib->settings->set_str(lib->settings,
+						   "charon.plugins.skip.kp.p.remote_system_id", "");
+	lib->settings->set_str(lib->settings,
+						   "charon.plugins.skip.kp.p.ppk_id_format", "binary");
+	ck_assert(skip_kp_set_create() == NULL);
+	lib->settings->set_str(lib->settings,
+						   "charon.plugins.skip.kp.p.ppk_id_format", "raw");
+	lib->settings->set_str(lib->settings,
+						   "charon.plugins.skip.kp.p.remote_system_id",
+						   "Bob*, Carol");
+	set = skip_kp_set_create();
+	ck_assert(set);
+	kp = set->for_connection(set, "x");
+	ck_assert(kp->sends_raw_key_id(kp));
+	ck_assert(kp->expects_peer(kp, "Bob-2"));
+	ck_assert(kp->expects_peer(kp, "Carol"));
+	ck_assert(!kp->expects_peer(kp, "Mallory"));
+	set->destroy(set);
+}
+END_TEST
+
 Suite *kp_set_suite(void)
 {
 	Suite *s = suite_create("kp_set");
@@ -357,6 +407,7 @@ Suite *kp_set_suite(void)
 	tcase_add_test(tc, test_fallback_chain_and_budget);
 	tcase_add_test(tc, test_chain_fails);
 	tcase_add_test(tc, test_fallback_loop);
+	tcase_add_test(tc, test_settings);
 	suite_add_tcase(s, tc);
 	return s;
 }
