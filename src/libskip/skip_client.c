@@ -366,6 +366,12 @@ static const char *client_get_url(skip_client_t *public)
 	return this->http->get_url(this->http);
 }
 
+static bool client_key_id_valid(skip_client_t *public, const char *s,
+								size_t len)
+{
+	return skip_key_id_valid(s, len);
+}
+
 static void client_destroy(skip_client_t *public)
 {
 	private_skip_client_t *this = (private_skip_client_t*)public;
@@ -390,6 +396,7 @@ skip_client_t *skip_client_create(const skip_kp_config_t *config,
 	this->public.get_key_by_id = get_key_by_id;
 	this->public.get_entropy = get_entropy;
 	this->public.get_url = client_get_url;
+	this->public.key_id_valid = client_key_id_valid;
 	this->public.destroy = client_destroy;
 	this->timeout_ms = config->timeout_ms ? config->timeout_ms
 										  : SKIP_DEFAULT_TIMEOUT_MS;

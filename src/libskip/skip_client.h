@@ -33,8 +33,9 @@
 typedef struct skip_client_t skip_client_t;
 
 /**
- * Client of one Key Provider, implementing the methods of the SKIP draft
- * (Table 2). Thread-safe: concurrent calls use separate connections.
+ * Client of one key source: a Key Provider speaking the SKIP draft (Table 2),
+ * or another protocol behind the same interface (skip_source_create()).
+ * Thread-safe: concurrent calls use separate connections.
  *
  * Every operation is bounded by the configured budget (timeout), including
  * retries of answers that may change (5xx, lost connections).
@@ -42,7 +43,11 @@ typedef struct skip_client_t skip_client_t;
 struct skip_client_t {
 
 	/**
-	 * GET /capabilities
+	 * GET /capabilities, or what another protocol's source says of itself
+	 * in the same form: our ID to announce to IKE peers (local_system_id),
+	 * the peers it may get keys for (remote_system_ids), whether it makes
+	 * keys (key) and a description for log lines (algorithm). Serves as the
+	 * source's health check.
 	 *
 	 * @param caps		receives the capabilities
 	 * @param err		receives the reason on failure (may be NULL)
@@ -101,6 +106,13 @@ struct skip_client_t {
 	const char *(*get_url)(skip_client_t *this);
 
 	/**
+	 * Whether len bytes at s form a key ID of this source's protocol, as
+	 * it travels in PPK_IDENTITY (SKIP: hex keyIds; ETSI 014: key_ID
+	 * strings, kept byte-exact).
+	 */
+	bool (*key_id_valid)(skip_client_t *this, const char *s, size_t len);
+
+	/**
 	 * Close connections, wipe the PSK and free the client.
 	 */
 	void (*destroy)(skip_client_t *this);
@@ -115,5 +127,27 @@ struct skip_client_t {
  */
 skip_client_t *skip_client_create(const skip_kp_config_t *config,
 								  skip_error_t *err);
+
+/**
+ * Create a client for the protocol the configuration names: the one place
+ * that knows which protocols exist.
+ *
+ * @param config	how to reach the key source (copied)
+ * @param err		receives the reason on failure (may be NULL)
+ * @return			client, NULL if the settings are unusable
+ */
+skip_client_t *skip_source_create(const skip_kp_config_t *config,
+								  skip_error_t *err);
+
+/**
+ * Create an ETSI GS QKD 014 client (SAE side): status as capabilities,
+ * enc_keys as get_key, dec_keys as get_key_by_id. No GET /entropy.
+ *
+ * @param config	how to reach the KME (copied); protocol ETSI014
+ * @param err		receives the reason on failure (may be NULL)
+ * @return			client, NULL if the settings are unusable
+ */
+skip_client_t *skip_etsi014_create(const skip_kp_config_t *config,
+								   skip_error_t *err);
 
 #endif /** SKIP_CLIENT_H_ @}*/

@@ -39,6 +39,16 @@ typedef enum {
 } skip_auth_t;
 
 /**
+ * The protocol a key source speaks.
+ */
+typedef enum {
+	/** the SKIP draft: GET /capabilities, /key, /key/{keyId} */
+	SKIP_PROTOCOL_SKIP,
+	/** ETSI GS QKD 014: /api/v1/keys/{SAE_ID}/status, enc_keys, dec_keys */
+	SKIP_PROTOCOL_ETSI014,
+} skip_protocol_t;
+
+/**
  * Log callback: level 1 for what an operator wants to see, 2 for details.
  * Lines never contain key material.
  */
@@ -48,6 +58,8 @@ typedef void (*skip_log_t)(void *ctx, int level, const char *fmt, va_list args);
  * How to reach and talk to one KP.
  */
 typedef struct {
+	/** protocol of the key source */
+	skip_protocol_t protocol;
 	/** base URL, https://host[:port][/prefix] */
 	const char *url;
 	/** authentication mode */
@@ -68,6 +80,20 @@ typedef struct {
 	unsigned connect_timeout_ms;
 	/** KP connections kept open for reuse, 0 for the default */
 	unsigned connections;
+	/** ETSI 014: our SAE ID (sent to IKE peers in USE_PPK in place of a
+	 *  SKIP system ID); required */
+	const char *sae_id;
+	/** ETSI 014: the KME ID the KME's status must name, NULL for any */
+	const char *kme_id;
+	/** ETSI 014: the peers' SAE IDs (globs) keys may be asked for, NULL
+	 *  for any; also the SAE ID the health check asks the status of (the
+	 *  first entry without glob characters) */
+	const char *const *remote_sae_ids;
+	/** ETSI 014: number of remote_sae_ids */
+	unsigned remote_sae_id_count;
+	/** ETSI 014: use the GET forms of enc_keys and dec_keys (for KMEs that
+	 *  need them) instead of POST */
+	bool etsi_get;
 	/** optional log callback */
 	skip_log_t log;
 	/** context passed to log */

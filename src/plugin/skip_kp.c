@@ -569,7 +569,7 @@ static bool create_client(private_skip_kp_t *this)
 			 this->name, auth);
 		return FALSE;
 	}
-	this->client = skip_client_create(&config, &err);
+	this->client = skip_source_create(&config, &err);
 	if (config.psk)
 	{
 		memwipe(&psk, sizeof(psk));
