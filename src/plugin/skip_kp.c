@@ -430,6 +430,12 @@ METHOD(skip_kp_t, has_connections, bool,
 	return this->connections->get_count(this->connections) > 0;
 }
 
+METHOD(skip_kp_t, key_id_valid, bool,
+	private_skip_kp_t *this, const char *s, size_t len)
+{
+	return this->client->key_id_valid(this->client, s, len);
+}
+
 METHOD(skip_kp_t, sends_raw_key_id, bool,
 	private_skip_kp_t *this)
 {
@@ -499,6 +505,54 @@ static bool setting_ms(private_skip_kp_t *this, char *key, u_int def_ms,
 }
 
 /**
+ * The key source protocol and what it needs from the settings.
+ *
+ * @param remotes	receives the remote_system_id globs as an array (freed
+ *					by the caller)
+ */
+static bool source_settings(private_skip_kp_t *this, skip_kp_config_t *config,
+							const char ***remotes)
+{
+	char *protocol = setting(this, "protocol") ?: "skip";
+	enumerator_t *enumerator;
+	char *glob;
+	int i = 0;
+
+	if (streq(protocol, "skip"))
+	{
+		config->protocol = SKIP_PROTOCOL_SKIP;
+		return TRUE;
+	}
+	if (!streq(protocol, "etsi014"))
+	{
+		DBG1(DBG_CFG, "SKIP KP '%s': protocol must be skip or etsi014, not "
+			 "'%s'", this->name, protocol);
+		return FALSE;
+	}
+	config->protocol = SKIP_PROTOCOL_ETSI014;
+	config->sae_id = setting(this, "sae_id");
+	config->kme_id = setting(this, "kme_id");
+	config->etsi_get = lib->settings->get_bool(lib->settings,
+						"%s.plugins.skip.kp.%s.etsi_get", FALSE, lib->ns,
+						this->name);
+	if (this->expected_peers)
+	{	/* the peers' SAE IDs: also what the health check asks about */
+		*remotes = calloc(this->expected_peers->get_count(this->expected_peers),
+						  sizeof(char*));
+		enumerator = this->expected_peers->create_enumerator(
+													this->expected_peers);
+		while (enumerator->enumerate(enumerator, &glob))
+		{
+			(*remotes)[i++] = glob;
+		}
+		enumerator->destroy(enumerator);
+		config->remote_sae_ids = *remotes;
+		config->remote_sae_id_count = i;
+	}
+	return TRUE;
+}
+
+/**
  * Build the client from the settings; the PSK is read from its file and
  * wiped again once the client has its copy.
  */
@@ -513,6 +567,7 @@ static bool create_client(private_skip_kp_t *this)
 		.log_ctx = this->name,
 	};
 	char *auth, *psk_file, *identity, errbuf[256];
+	const char **remotes = NULL;
 	skip_error_t err = {};
 	skip_psk_t psk;
 
@@ -569,11 +624,20 @@ static bool create_client(private_skip_kp_t *this)
 			 this->name, auth);
 		return FALSE;
 	}
-	this->client = skip_source_create(&config, &err);
+	if (source_settings(this, &config, &remotes))
+	{
+		this->client = skip_source_create(&config, &err);
+	}
+	else
+	{
+		skip_error_set(&err, SKIP_ERR_INVALID_ARG, 0, "invalid protocol "
+					   "settings");
+	}
 	if (config.psk)
 	{
 		memwipe(&psk, sizeof(psk));
 	}
+	free(remotes);
 	if (!this->client)
 	{
 		DBG1(DBG_CFG, "SKIP KP '%s': %s", this->name, err.detail);
@@ -676,6 +740,7 @@ skip_kp_t *skip_kp_create(const char *name)
 			.set_fallback = _set_fallback,
 			.serves_connection = _serves_connection,
 			.has_connections = _has_connections,
+			.key_id_valid = _key_id_valid,
 			.sends_raw_key_id = _sends_raw_key_id,
 			.is_default = _is_default,
 			.destroy = _destroy,

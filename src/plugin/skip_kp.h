@@ -137,6 +137,12 @@ struct skip_kp_t {
 	bool (*has_connections)(skip_kp_t *this);
 
 	/**
+	 * Whether len bytes at s form a key ID of this KP's protocol as it
+	 * travels in PPK_IDENTITY (a skip_key_id_rule_t with the KP as context).
+	 */
+	bool (*key_id_valid)(skip_kp_t *this, const char *s, size_t len);
+
+	/**
 	 * Whether an initiator sends the keyId in PPK_IDENTITY as raw bytes
 	 * (ppk_id_format = raw) rather than as the KP's hex text.
 	 */

@@ -216,6 +216,14 @@ static void init_response_in(private_skip_listener_t *this, skip_sa_id_t id,
 }
 
 /**
+ * The key ID rule of a KP's protocol, for the notify data functions.
+ */
+static bool kp_key_id_rule(void *kp, const char *s, size_t len)
+{
+	return ((skip_kp_t*)kp)->key_id_valid(kp, s, len);
+}
+
+/**
  * Outbound IKE_AUTH request: send our KP's keyId as PPK_ID (step 7).
  */
 static void auth_request_out(private_skip_listener_t *this, skip_sa_id_t id,
@@ -238,9 +246,10 @@ static void auth_request_out(private_skip_listener_t *this, skip_sa_id_t id,
 		len = skip_wire_build_ppk_identity_raw(key_id, data);
 		raw = len > 0;
 	}
-	if (!len)
+	if (!len && kp)
 	{
-		len = skip_wire_build_ppk_identity(key_id, data);
+		len = skip_wire_build_ppk_identity_rule(key_id, kp_key_id_rule, kp,
+												data);
 	}
 	if (len)
 	{
@@ -256,11 +265,12 @@ static void auth_request_out(private_skip_listener_t *this, skip_sa_id_t id,
 static void auth_request_in(private_skip_listener_t *this, skip_sa_id_t id,
 							message_t *message)
 {
-	char key_id[SKIP_KEY_ID_MAX_HEX + 1];
+	char key_id[SKIP_KEY_ID_MAX_HEX + 1], peer[SKIP_SYSTEM_ID_MAX + 1];
 	identification_t *ppk_id = NULL;
 	notify_payload_t *notify;
 	skip_wire_t result;
-	bool raw = FALSE;
+	skip_kp_t *kp;
+	bool raw = FALSE, chosen;
 	chunk_t data;
 
 	notify = message->get_notify(message, PPK_IDENTITY);
@@ -269,7 +279,10 @@ static void auth_request_in(private_skip_listener_t *this, skip_sa_id_t id,
 		return;
 	}
 	data = notify->get_notification_data(notify);
-	result = skip_wire_parse_ppk_identity_ex(data.ptr, data.len, key_id, &raw);
+	/* key IDs look as the protocol of the KP we announced makes them */
+	kp = this->sas->get_kp(this->sas, id, &chosen, peer);
+	result = skip_wire_parse_ppk_identity_rule(data.ptr, data.len,
+								kp ? kp_key_id_rule : NULL, kp, key_id, &raw);
 	if (result == SKIP_WIRE_VALID)
 	{	/* the PPK_ID charon will look up for it */
 		ppk_id = identification_create_from_data(chunk_skip(data, 1));

@@ -27,7 +27,29 @@ skip_wire_t skip_wire_parse_use_ppk(const uint8_t *data, size_t len,
 	return SKIP_WIRE_VALID;
 }
 
+/**
+ * Whether a key ID follows a rule, SKIP's by default.
+ */
+static bool follows(skip_key_id_rule_t rule, void *ctx, const char *s,
+					size_t len)
+{
+	if (len > SKIP_KEY_ID_MAX_HEX)
+	{
+		return false;
+	}
+	return rule ? rule(ctx, s, len) : skip_key_id_valid(s, len);
+}
+
 skip_wire_t skip_wire_parse_ppk_identity_ex(const uint8_t *data, size_t len,
+										char key_id[SKIP_KEY_ID_MAX_HEX + 1],
+										bool *raw)
+{
+	return skip_wire_parse_ppk_identity_rule(data, len, NULL, NULL, key_id,
+											 raw);
+}
+
+skip_wire_t skip_wire_parse_ppk_identity_rule(const uint8_t *data, size_t len,
+										skip_key_id_rule_t rule, void *ctx,
 										char key_id[SKIP_KEY_ID_MAX_HEX + 1],
 										bool *raw)
 {
@@ -45,8 +67,8 @@ skip_wire_t skip_wire_parse_ppk_identity_ex(const uint8_t *data, size_t len,
 	}
 	data++;
 	len--;
-	if (skip_key_id_valid((const char*)data, len))
-	{	/* the form SKIP implementations send: keep it byte for byte */
+	if (follows(rule, ctx, (const char*)data, len))
+	{	/* the form the source issued: keep it byte for byte */
 		memcpy(key_id, data, len);
 		key_id[len] = '\0';
 		return SKIP_WIRE_VALID;
@@ -73,9 +95,16 @@ skip_wire_t skip_wire_parse_ppk_identity(const uint8_t *data, size_t len,
 size_t skip_wire_build_ppk_identity(const char *key_id,
 									uint8_t out[SKIP_PPK_IDENTITY_MAX])
 {
+	return skip_wire_build_ppk_identity_rule(key_id, NULL, NULL, out);
+}
+
+size_t skip_wire_build_ppk_identity_rule(const char *key_id,
+										 skip_key_id_rule_t rule, void *ctx,
+										 uint8_t out[SKIP_PPK_IDENTITY_MAX])
+{
 	size_t len = strnlen(key_id, SKIP_KEY_ID_MAX_HEX + 1);
 
-	if (!skip_key_id_valid(key_id, len))
+	if (!follows(rule, ctx, key_id, len))
 	{
 		return 0;
 	}

@@ -47,6 +47,15 @@ typedef enum {
 } skip_wire_t;
 
 /**
+ * How the key IDs of a key source look as text, as they travel in
+ * PPK_IDENTITY (NULL: SKIP's hex keyIds).
+ *
+ * @param ctx		context given with the rule
+ * @return			TRUE if len bytes at s form such a key ID
+ */
+typedef bool (*skip_key_id_rule_t)(void *ctx, const char *s, size_t len);
+
+/**
  * Parse the data of a USE_PPK notify: the sender's KP system ID, 1 to
  * SKIP_SYSTEM_ID_MAX bytes without NUL (escape it with skip_escape() before
  * logging it). Empty data is a plain RFC 8784 peer.
@@ -77,6 +86,19 @@ skip_wire_t skip_wire_parse_ppk_identity_ex(const uint8_t *data, size_t len,
 										bool *raw);
 
 /**
+ * Parse the data of a PPK_IDENTITY notify for a key source whose key IDs
+ * follow a rule: text the rule accepts is taken byte-exact, other data as
+ * raw bytes (hex-encoded, as skip_wire_parse_ppk_identity_ex()).
+ *
+ * @param rule		key ID rule, NULL for SKIP's hex keyIds
+ * @param ctx		context of rule
+ */
+skip_wire_t skip_wire_parse_ppk_identity_rule(const uint8_t *data, size_t len,
+										skip_key_id_rule_t rule, void *ctx,
+										char key_id[SKIP_KEY_ID_MAX_HEX + 1],
+										bool *raw);
+
+/**
  * skip_wire_parse_ppk_identity_ex() for callers that need not know the form.
  */
 skip_wire_t skip_wire_parse_ppk_identity(const uint8_t *data, size_t len,
@@ -91,6 +113,18 @@ skip_wire_t skip_wire_parse_ppk_identity(const uint8_t *data, size_t len,
  */
 size_t skip_wire_build_ppk_identity(const char *key_id,
 									uint8_t out[SKIP_PPK_IDENTITY_MAX]);
+
+/**
+ * Build the data of a PPK_IDENTITY notify for a key ID that follows a rule
+ * (the text, byte-exact).
+ *
+ * @param rule		key ID rule, NULL for SKIP's hex keyIds
+ * @param ctx		context of rule
+ * @return			length of the data, 0 if key_id does not follow the rule
+ */
+size_t skip_wire_build_ppk_identity_rule(const char *key_id,
+										 skip_key_id_rule_t rule, void *ctx,
+										 uint8_t out[SKIP_PPK_IDENTITY_MAX]);
 
 /**
  * Build the data of a PPK_IDENTITY notify carrying the keyId's raw bytes

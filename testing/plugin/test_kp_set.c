@@ -143,6 +143,11 @@ static bool fk_has_connections(skip_kp_t *this)
 	return ((fake_kp_t*)this)->connections != NULL;
 }
 
+static bool fk_key_id_valid(skip_kp_t *this, const char *s, size_t len)
+{
+	return skip_key_id_valid(s, len);
+}
+
 static bool fk_sends_raw_key_id(skip_kp_t *this)
 {
 	return FALSE;
@@ -176,6 +181,7 @@ static fake_kp_t *fake(char *name, char *sid, char *allows)
 			.set_fallback = fk_set_fallback,
 			.serves_connection = fk_serves_connection,
 			.has_connections = fk_has_connections,
+			.key_id_valid = fk_key_id_valid,
 			.sends_raw_key_id = fk_sends_raw_key_id,
 			.is_default = fk_is_default,
 			.destroy = fk_destroy,

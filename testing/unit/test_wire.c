@@ -16,6 +16,7 @@
 
 #include <skip_wire.h>
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -344,6 +345,60 @@ START_TEST(test_build_raw_invalid)
 }
 END_TEST
 
+/**
+ * A key source whose key IDs are UUID text (ETSI GS QKD 014): its rule
+ * decides what is text, byte-exact both ways.
+ */
+static bool uuid_rule(void *ctx, const char *s, size_t len)
+{
+	size_t i;
+
+	(*(int*)ctx)++;
+	if (len != 36)
+	{
+		return false;
+	}
+	for (i = 0; i < len; i++)
+	{
+		if ((i == 8 || i == 13 || i == 18 || i == 23) ? s[i] != '-'
+													  : !isxdigit(s[i]))
+		{
+			return false;
+		}
+	}
+	return true;
+}
+
+START_TEST(test_key_id_rule)
+{
+	static const char uuid[] = "0F1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+	uint8_t data[SKIP_PPK_IDENTITY_MAX], other[SKIP_PPK_IDENTITY_MAX];
+	char key_id[SKIP_KEY_ID_MAX_HEX + 1];
+	bool raw = true;
+	int calls = 0;
+	size_t len;
+
+	len = skip_wire_build_ppk_identity_rule(uuid, uuid_rule, &calls, data);
+	ck_assert_uint_eq(len, 1 + strlen(uuid));
+	ck_assert_int_eq(data[0], SKIP_PPK_ID_FIXED);
+	/* SKIP's rule does not take it as text */
+	ck_assert_uint_eq(skip_wire_build_ppk_identity(uuid, other), 0);
+	ck_assert_int_eq(skip_wire_parse_ppk_identity_rule(data, len, uuid_rule,
+								&calls, key_id, &raw), SKIP_WIRE_VALID);
+	ck_assert_str_eq(key_id, uuid);
+	ck_assert(!raw);
+	ck_assert_int_ge(calls, 2);
+	/* what the rule refuses is taken as raw bytes */
+	data[5] = 'x';
+	ck_assert_int_eq(skip_wire_parse_ppk_identity_rule(data, len, uuid_rule,
+								&calls, key_id, &raw), SKIP_WIRE_VALID);
+	ck_assert(raw);
+	ck_assert_uint_eq(strlen(key_id), 2 * strlen(uuid));
+	ck_assert_uint_eq(skip_wire_build_ppk_identity_rule("abc", uuid_rule,
+													   &calls, data), 0);
+}
+END_TEST
+
 Suite *wire_suite(void)
 {
 	Suite *s = suite_create("wire");
@@ -360,6 +415,7 @@ Suite *wire_suite(void)
 	tcase_add_test(tc, test_build_very_long);
 	tcase_add_test(tc, test_build_raw_round_trip);
 	tcase_add_test(tc, test_build_raw_invalid);
+	tcase_add_test(tc, test_key_id_rule);
 	suite_add_tcase(s, tc);
 
 	return s;
