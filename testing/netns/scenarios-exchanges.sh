@@ -275,8 +275,9 @@ reauth_rotations() {
 	# before the initiator installed it: an echo reply in that window of a
 	# few ms is lost (charon's behaviour, about one of 50 rotations at this
 	# rate). A tunnel down during each rotation would lose several per
-	# rotation.
-	if [ "$mbb" = yes ]; then
+	# rotation. Instrumented runs (sanitizers, valgrind) widen charon's
+	# window too much for a bound: there the count is only reported.
+	if [ "$mbb" = yes ] && [ "${SKIP_SANITIZE:-0}" != 1 ] && [ "${SKIP_VALGRIND:-0}" != 1 ]; then
 		[ "$lost" -le $((n / 4)) ] || fail "make-before-break lost $lost of $sent pings"
 	fi
 	expect_ping
