@@ -577,6 +577,89 @@ START_TEST(test_etsi_faults)
 }
 END_TEST
 
+/**
+ * The ETSI options in a config file, and invalid ones.
+ */
+START_TEST(test_etsi_config)
+{
+	static const char *bad[][2] = {
+		{ "--sae", "sae-a" },
+		{ "--sae", "sae a,Alice" },
+		{ "--sae", "sae-c,Carol" },
+		{ "--sae", "sae-c,B*" },
+		{ "--sae", "sae-c,Alice,psk:gw-a" },
+		{ "--etsi-key-size", "100" },
+		{ "--etsi-key-size", "8192" },
+		{ "--etsi-min-key-size", "64" },
+		{ "--etsi-max-key-size", "192" },
+		{ "--etsi-max-keys", "0" },
+		{ "--etsi-max-keys", "65" },
+	};
+	kpt_kp_t kp[2];
+	kpt_client_t a;
+	kpt_resp_t resp;
+	etsi_key_t keys[2];
+	char config[1024];
+	FILE *file;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	{
+		kpt_pair_init(kp);
+		kpt_kp_arg(&kp[0], "%s", bad[i][0]);
+		kpt_kp_arg(&kp[0], "%s", bad[i][1]);
+		ck_assert_msg(kpt_kp_run(&kp[0]) == 2, "%s %s", bad[i][0], bad[i][1]);
+		kpt_pair_free(kp);
+	}
+	/* twice the same SAE */
+	kpt_pair_init(kp);
+	kpt_kp_arg(&kp[0], "--sae");
+	kpt_kp_arg(&kp[0], "sae-b,Bob");
+	kpt_kp_arg(&kp[0], "--sae");
+	kpt_kp_arg(&kp[0], "sae-b,Bob");
+	ck_assert_int_eq(kpt_kp_run(&kp[0]), 2);
+	kpt_pair_free(kp);
+
+	snprintf(config, sizeof(config),
+			 "# SAEs\n"
+			 "sae = sae-a,Alice,cert:/CN=gw-*\n"
+			 "sae = sae-b,Bob\n"
+			 "etsi-key-size = 136\n"
+			 "etsi-min-key-size = 136\n"
+			 "etsi-max-key-size = 136\n"
+			 "etsi-max-keys = 2\n");
+	file = fopen(kpt_path("etsi.conf"), "w");
+	ck_assert_ptr_nonnull(file);
+	fputs(config, file);
+	fclose(file);
+	kpt_pair_init(kps);
+	kpt_kp_arg(&kps[0], "--config");
+	kpt_kp_arg(&kps[0], "%s", kpt_path("etsi.conf"));
+	kpt_kp_arg(&kps[1], "--sae");
+	kpt_kp_arg(&kps[1], "sae-a,Alice");
+	kpt_kp_arg(&kps[1], "--sae");
+	kpt_kp_arg(&kps[1], "sae-b,Bob,cert:/CN=gw-b");
+	kpt_kp_start(&kps[0]);
+	kpt_kp_start(&kps[1]);
+	sae(&a, 0);
+	kpt_request(&a, &resp, "GET", "/api/v1/keys/sae-b/enc_keys?number=2");
+	assert_keys(&resp, 2, 136, keys);
+	kpt_request(&a, &resp, "GET", "/api/v1/keys/sae-b/enc_keys?number=3");
+	assert_etsi_error(&resp, 400, "number must be 1 to 2");
+	kpt_request(&a, &resp, "GET", "/api/v1/keys/sae-b/enc_keys?size=128");
+	assert_etsi_error(&resp, 400, "136 to 136");
+	kpt_client_free(&a);
+	kpt_pair_free(kps);
+
+	kpt_kp_init(&kp[0], "Alice");
+	kpt_kp_arg(&kp[0], "--help");
+	ck_assert_int_eq(kpt_kp_run(&kp[0]), 0);
+	ck_assert(kpt_log_has(&kp[0], "--sae ID,SYSTEM[,WHO]"));
+	ck_assert(kpt_log_has(&kp[0], "--etsi-max-keys"));
+	kpt_kp_free(&kp[0]);
+}
+END_TEST
+
 Suite *kpt_etsi_suite(void)
 {
 	Suite *s = suite_create("etsi");
@@ -592,6 +675,7 @@ Suite *kpt_etsi_suite(void)
 	tcase_add_test(tc, test_etsi_skip_separate);
 	tcase_add_test(tc, test_etsi_tls12);
 	tcase_add_test(tc, test_etsi_faults);
+	tcase_add_test(tc, test_etsi_config);
 	suite_add_tcase(s, tc);
 	return s;
 }
