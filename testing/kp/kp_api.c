@@ -734,6 +734,12 @@ bool kp_api_init(kp_t *kp)
 		   config->tls_min != config->tls_max ? "-" : "",
 		   config->tls_min != config->tls_max ?
 				version_name(config->tls_max) : "");
+	if (config->sae_count)
+	{
+		kp_log(KP_LOG_INFO, "ETSI GS QKD 014 API for %zu SAE(s)%s",
+			   config->sae_count, config->ca_file ? "" :
+			   ", but no --ca: no SAE can authenticate");
+	}
 	return true;
 }
 
