@@ -115,6 +115,7 @@ etsi_fetch=(--fetch-port "$port_b" --fetch-cert "$dir/sae-b.pem"
 enc="/api/v1/keys/sae-b/enc_keys"
 
 echo "skip-kp throughput: TLS 1.3, external PSK, TLS_AES_256_GCM_SHA384, loopback,"
+echo "(ETSI 014 lines: client certificates, TLS_AES_256_GCM_SHA384),"
 echo "$(nproc) CPUs shared by both KPs and the clients, ${seconds} s per figure"
 
 start_kp Bob --state-dir "$dir/state-b"
