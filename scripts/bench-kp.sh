@@ -10,6 +10,8 @@
 #   GET /key            a new key: made, synchronized with Bob (stored on
 #                       disk there) and delivered
 #   GET /key + /key/{keyId} at Bob   both halves of a SKIP exchange
+#   ETSI GS QKD 014 enc_keys, and enc_keys + dec_keys at Bob: the same
+#                       over client certificates (SAEs sae-a and sae-b)
 #
 # with keep-alive and with a new connection per request, one client and
 # several, and prints the figures with their ratios. Builds nothing: run
@@ -44,6 +46,18 @@ cleanup() {
 trap cleanup EXIT
 
 (umask 077; for f in gw-a gw-b kp-sync; do openssl rand -hex 32 > "$dir/$f.psk"; done)
+# a CA, the KPs' server certificate and the SAEs' client certificates
+(
+	cd "$dir"
+	umask 077
+	ec() { openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "$@" 2>/dev/null; }
+	ec -x509 -days 2 -keyout ca.key -out ca.pem -subj /CN=bench-ca
+	for c in kp sae-a sae-b; do
+		ec -keyout $c.key -out $c.csr -subj /CN=$c
+		openssl x509 -req -in $c.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+			-days 2 -out $c.pem 2>/dev/null
+	done
+)
 port_a=$("$bench" --free-port); sync_a=$("$bench" --free-port)
 port_b=$("$bench" --free-port); sync_b=$("$bench" --free-port)
 
@@ -60,7 +74,9 @@ start_kp() {
 	"$kp" --system-id "$name" --listen "127.0.0.1:$port" \
 		--sync-listen "127.0.0.1:$sync" \
 		--peer "$peer,127.0.0.1:$peer_sync,$dir/kp-sync.psk" \
-		--client-psk "$client:$dir/$client.psk" "$@" \
+		--client-psk "$client:$dir/$client.psk" \
+		--cert "$dir/kp.pem" --key "$dir/kp.key" --ca "$dir/ca.pem" \
+		--sae sae-a,Alice --sae sae-b,Bob "$@" \
 		>> "$dir/$name.log" 2>&1 &
 	pids[$name]=$!
 	for _ in $(seq 100); do
@@ -74,10 +90,15 @@ start_kp() {
 
 # run LABEL [skip-kp-bench options] PATH: prints a line, sets $rate
 run() {
+	local label=$1
+	shift
+	run_as "$label" --psk-identity gw-a --psk-file "$dir/gw-a.psk" "$@"
+}
+# run_as LABEL CREDENTIALS... [skip-kp-bench options] PATH
+run_as() {
 	local label=$1 out errors
 	shift
-	out=$("$bench" --port "$port_a" --psk-identity gw-a \
-		--psk-file "$dir/gw-a.psk" --seconds "$seconds" "$@")
+	out=$("$bench" --port "$port_a" --seconds "$seconds" "$@")
 	rate=${out##*rate=}
 	errors=${out#*errors=}
 	errors=${errors%% *}
@@ -88,8 +109,13 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b ? a / b : 0 }'; }
 fetch=(--fetch-port "$port_b" --fetch-identity gw-b --fetch-psk "$dir/gw-b.psk"
 	--fetch-remote Alice)
 key="/key?remoteSystemID=Bob"
+sae_a=(--cert "$dir/sae-a.pem" --key "$dir/sae-a.key")
+etsi_fetch=(--fetch-port "$port_b" --fetch-cert "$dir/sae-b.pem"
+	--fetch-key "$dir/sae-b.key" --etsi-master sae-a)
+enc="/api/v1/keys/sae-b/enc_keys"
 
 echo "skip-kp throughput: TLS 1.3, external PSK, TLS_AES_256_GCM_SHA384, loopback,"
+echo "(ETSI 014 lines: client certificates, TLS_AES_256_GCM_SHA384),"
 echo "$(nproc) CPUs shared by both KPs and the clients, ${seconds} s per figure"
 
 start_kp Bob --state-dir "$dir/state-b"
@@ -101,6 +127,8 @@ run "GET /capabilities" /capabilities; caps=$rate
 run "GET /entropy" /entropy; entropy=$rate
 run "GET /key (keys/s)" "$key"; key1=$rate
 run "GET /key + GET /key/{keyId} at Bob (pairs/s)" "${fetch[@]}" "$key"; pair1=$rate
+run_as "ETSI 014 enc_keys (keys/s)" "${sae_a[@]}" "$enc"; etsi1=$rate
+run_as "ETSI 014 enc_keys + dec_keys at Bob (pairs/s)" "${sae_a[@]}" "${etsi_fetch[@]}" "$enc"; etsipair1=$rate
 echo " one client, a new connection per request:"
 run "GET /capabilities" --new-connection /capabilities; caps_new=$rate
 run "GET /key (keys/s)" --new-connection "$key"; key_new=$rate
@@ -108,6 +136,8 @@ echo " 8 clients, keep-alive:"
 run "GET /capabilities" --clients 8 /capabilities; caps8=$rate
 run "GET /key (keys/s)" --clients 8 "$key"; key8=$rate
 run "GET /key + GET /key/{keyId} at Bob (pairs/s)" --clients 8 "${fetch[@]}" "$key"; pair8=$rate
+run_as "ETSI 014 enc_keys (keys/s)" "${sae_a[@]}" --clients 8 "$enc"; etsi8=$rate
+run_as "ETSI 014 enc_keys + dec_keys at Bob (pairs/s)" "${sae_a[@]}" --clients 8 "${etsi_fetch[@]}" "$enc"; etsipair8=$rate
 
 stop_kp Alice
 start_kp Alice --key-pool 256
@@ -145,3 +175,7 @@ echo "  key pairs with pool / without, 1 client                 $(ratio "$poolpa
 echo "  GET /key, peer in memory / durable peer, 1 client       $(ratio "$mem1" "$key1")"
 echo "  GET /key, peer in memory / durable peer, 8 clients      $(ratio "$mem8" "$key8")"
 echo "  GET /entropy / GET /capabilities                        $(ratio "$entropy" "$caps")"
+echo "  ETSI enc_keys / SKIP GET /key, 1 client                  $(ratio "$etsi1" "$key1")"
+echo "  ETSI enc_keys / SKIP GET /key, 8 clients                 $(ratio "$etsi8" "$key8")"
+echo "  ETSI key pairs / SKIP key pairs, 1 client                $(ratio "$etsipair1" "$pair1")"
+echo "  ETSI key pairs / SKIP key pairs, 8 clients               $(ratio "$etsipair8" "$pair8")"

@@ -10,6 +10,8 @@
 #include "kp_api.h"
 #include "kp_request.h"
 #include "kp_authz.h"
+#include "kp_etsi.h"
+#include "kp_etsi_json.h"
 #include "kp_http.h"
 #include "kp_log.h"
 #include "kp_made.h"
@@ -32,8 +34,10 @@
 
 /** keyIds are 128 bit, as the draft requires */
 #define KEY_ID_BYTES 16
-/** largest request body (only the test control endpoint takes one) */
-#define API_BODY_MAX 1024
+/** largest request body (the test control endpoint, ETSI 014 POSTs) */
+#define API_BODY_MAX KP_ETSI_BODY_MAX
+/** largest body of the test control endpoint */
+#define FAULTS_BODY_MAX 1024
 /** path of the fault injection endpoint (test mode only) */
 #define TEST_FAULTS_PATH "/test/faults"
 /** length of a client name */
@@ -223,7 +227,7 @@ static bool bind_own(kp_t *kp, struct evhttp_request *req, const char *remote,
 					 const char *key_id, const char *client)
 {
 	if (strcmp(remote, kp->config->system_id) == 0 &&
-		!kp_made_bind(kp->made, key_id, client, time(NULL)))
+		!kp_made_bind(kp->made, key_id, client, NULL, time(NULL)))
 	{
 		kp_http_send_error(req, 503, "no key available");
 		return false;
@@ -337,8 +341,8 @@ static void get_key_by_id(kp_t *kp, struct evhttp_request *req,
 		kp_http_send_error(req, 400, "key not found");
 		return;
 	}
-	if (strcmp(remote, kp->config->system_id) == 0 &&
-		!kp_made_allows(kp->made, key_id, client, time(NULL)))
+	/* bound keys: made for one of our encryptors, or by an ETSI 014 SAE */
+	if (!kp_made_allows(kp->made, key_id, client, time(NULL)))
 	{
 		kp_log(KP_LOG_INFO, "%s may not take key %s, made for another "
 			   "encryptor", client, key_id);
@@ -417,7 +421,7 @@ static void set_faults(kp_t *kp, struct evhttp_request *req,
 	json_object *obj;
 	size_t len;
 
-	body = kp_http_take_body(req, API_BODY_MAX, &len);
+	body = kp_http_take_body(req, FAULTS_BODY_MAX, &len);
 	if (!body)
 	{
 		kp_http_send_error(req, 413, "body too large");
@@ -454,6 +458,8 @@ struct request_t {
 	kp_t *kp;
 	struct evhttp_request *req;
 	char client[CLIENT_MAX];
+	/** an ETSI 014 request (kp_etsi.c) */
+	bool etsi;
 	kp_faults_t faults;
 	/** held back by an injected latency: the timer and the list of those
 	 *  requests in kp->delayed */
@@ -476,6 +482,11 @@ static void dispatch(request_t *r)
 	if (r->faults.status)
 	{
 		kp_http_send_error(req, r->faults.status, "injected fault");
+		return;
+	}
+	if (r->etsi)
+	{
+		kp_etsi_dispatch(r->kp, req, r->client, &r->faults);
 		return;
 	}
 	kp_request_parse(evhttp_uri_get_path(uri), evhttp_uri_get_query(uri),
@@ -538,8 +549,10 @@ static void api_request(struct evhttp_request *req, void *arg)
 {
 	kp_t *kp = arg;
 	request_t r = { .kp = kp, .req = req }, *later;
+	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+	const char *path, *allowed;
+	kp_etsi_route_t etsi;
 	bool test = false;
-	const char *path;
 	struct timeval tv;
 
 	path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
@@ -548,25 +561,33 @@ static void api_request(struct evhttp_request *req, void *arg)
 		path = "";
 	}
 	test = kp->config->test_mode && strcmp(path, TEST_FAULTS_PATH) == 0;
-	if (!test && kp_request_route(path) == KP_REQ_UNKNOWN)
+	etsi = kp_etsi_route(path);
+	r.etsi = etsi != KP_ETSI_NONE;
+	if (!test && !r.etsi && kp_request_route(path) == KP_REQ_UNKNOWN)
 	{
 		kp_http_send_error(req, 404, "unknown path");
 		return;
 	}
-	if (evhttp_request_get_command(req) !=
-		(test ? EVHTTP_REQ_POST : EVHTTP_REQ_GET))
+	if (r.etsi ? !kp_etsi_method_ok(etsi, cmd, &allowed) :
+		cmd != (test ? EVHTTP_REQ_POST : EVHTTP_REQ_GET))
 	{
 		kp_http_send_error(req, 405, "only %s is supported",
-						   test ? "POST" : "GET");
+						   r.etsi ? allowed : test ? "POST" : "GET");
 		return;
 	}
 	if (!kp_http_client(req, r.client, sizeof(r.client)))
 	{
 		kp_log(KP_LOG_INFO, "refused request from an unauthenticated client");
+		if (r.etsi)
+		{	/* ETSI 014 knows 401 only */
+			kp_etsi_send_error(req, 401, "unauthorized");
+			return;
+		}
 		kp_http_send_error(req, 403, "client not authenticated");
 		return;
 	}
-	kp_log(KP_LOG_DEBUG, "%s: %s %s", r.client, test ? "POST" : "GET",
+	kp_log(KP_LOG_DEBUG, "%s: %s %s", r.client,
+		   cmd == EVHTTP_REQ_POST ? "POST" : "GET",
 		   evhttp_request_get_uri(req));
 	kp_http_begin(req);
 	if (test)
@@ -713,6 +734,12 @@ bool kp_api_init(kp_t *kp)
 		   config->tls_min != config->tls_max ? "-" : "",
 		   config->tls_min != config->tls_max ?
 				version_name(config->tls_max) : "");
+	if (config->sae_count)
+	{
+		kp_log(KP_LOG_INFO, "ETSI GS QKD 014 API for %zu SAE(s)%s",
+			   config->sae_count, config->ca_file ? "" :
+			   ", but no --ca: no SAE can authenticate");
+	}
 	return true;
 }
 

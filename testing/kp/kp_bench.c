@@ -12,7 +12,9 @@
  * in threads send GET requests over TLS 1.3 with an external PSK, with
  * keep-alive or a new connection per request, for a given time, and print
  * the rate. With --fetch-port every new key is also fetched by keyId from
- * the peer KP (both halves of a SKIP exchange).
+ * the peer KP (both halves of a SKIP exchange). With --cert the clients
+ * authenticate with a certificate instead (ETSI GS QKD 014 SAEs), and with
+ * --etsi-master the keys of enc_keys answers are fetched by dec_keys.
  */
 
 #include <skip_tls.h>
@@ -37,6 +39,9 @@
 typedef struct {
 	unsigned port;
 	skip_psk_t psk;
+	/** client certificate and key, NULL for PSK */
+	const char *cert;
+	const char *key;
 } target_t;
 
 static struct {
@@ -45,6 +50,8 @@ static struct {
 	bool do_fetch;
 	const char *path;
 	const char *remote;
+	/** fetch by ETSI 014 dec_keys from this master SAE, NULL for SKIP */
+	const char *etsi_master;
 	bool fresh;
 	double seconds;
 } opts = { .seconds = 3 };
@@ -106,8 +113,16 @@ static CURL *make_handle(target_t *target, body_t *body)
 	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
 	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
 	curl_easy_setopt(curl, CURLOPT_SSL_SESSIONID_CACHE, 0L);
-	curl_easy_setopt(curl, CURLOPT_SSL_CTX_FUNCTION, ssl_ctx_cb);
-	curl_easy_setopt(curl, CURLOPT_SSL_CTX_DATA, &target->psk);
+	if (target->cert)
+	{
+		curl_easy_setopt(curl, CURLOPT_SSLCERT, target->cert);
+		curl_easy_setopt(curl, CURLOPT_SSLKEY, target->key);
+	}
+	else
+	{
+		curl_easy_setopt(curl, CURLOPT_SSL_CTX_FUNCTION, ssl_ctx_cb);
+		curl_easy_setopt(curl, CURLOPT_SSL_CTX_DATA, &target->psk);
+	}
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_cb);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, body);
 	if (opts.fresh)
@@ -135,16 +150,30 @@ static bool get(CURL *curl, body_t *body, unsigned port, const char *path)
 }
 
 /**
- * The keyId of a key answer, fetched from the peer KP.
+ * The keyId of a key answer (SKIP), or the key_ID of the first key of a
+ * key container (ETSI 014), fetched from the peer KP.
  */
 static bool fetch(CURL *curl, body_t *body, const char *answer)
 {
-	json_object *obj, *id;
+	json_object *obj, *id, *keys;
 	char path[512];
 	bool ok = false;
 
 	obj = json_tokener_parse(answer);
-	if (obj && json_object_object_get_ex(obj, "keyId", &id))
+	if (opts.etsi_master)
+	{
+		if (obj && json_object_object_get_ex(obj, "keys", &keys) &&
+			json_object_is_type(keys, json_type_array) &&
+			json_object_array_length(keys) &&
+			json_object_object_get_ex(json_object_array_get_idx(keys, 0),
+									  "key_ID", &id))
+		{
+			snprintf(path, sizeof(path), "/api/v1/keys/%s/dec_keys?key_ID=%s",
+					 opts.etsi_master, json_object_get_string(id));
+			ok = true;
+		}
+	}
+	else if (obj && json_object_object_get_ex(obj, "keyId", &id))
 	{
 		snprintf(path, sizeof(path), "/key/%s?remoteSystemID=%s",
 				 json_object_get_string(id), opts.remote);
@@ -194,6 +223,9 @@ static void usage(FILE *out)
 "                     [--seconds S] [--clients N] [--new-connection]\n"
 "                     [--fetch-port PORT --fetch-identity ID --fetch-psk FILE\n"
 "                      --fetch-remote SYSTEM-ID] PATH\n"
+"       certificate clients (ETSI 014 SAEs): --cert FILE --key FILE instead\n"
+"       of the PSK, --fetch-cert FILE --fetch-key FILE instead of the fetch\n"
+"       PSK, --etsi-master SAE-ID to fetch by dec_keys\n"
 "       skip-kp-bench --free-port\n"
 "Prints requests=N errors=N seconds=S rate=R (successful requests per s).\n");
 }
@@ -226,6 +258,11 @@ int main(int argc, char *argv[])
 		{ "fetch-identity", required_argument, NULL, 'I' },
 		{ "fetch-psk", required_argument, NULL, 'F' },
 		{ "fetch-remote", required_argument, NULL, 'r' },
+		{ "cert", required_argument, NULL, 'C' },
+		{ "key", required_argument, NULL, 'K' },
+		{ "fetch-cert", required_argument, NULL, 'D' },
+		{ "fetch-key", required_argument, NULL, 'E' },
+		{ "etsi-master", required_argument, NULL, 'm' },
 		{ "seconds", required_argument, NULL, 's' },
 		{ "clients", required_argument, NULL, 'c' },
 		{ "new-connection", no_argument, NULL, 'n' },
@@ -268,6 +305,22 @@ int main(int argc, char *argv[])
 			case 'r':
 				opts.remote = optarg;
 				break;
+			case 'C':
+				opts.kp.cert = optarg;
+				break;
+			case 'K':
+				opts.kp.key = optarg;
+				break;
+			case 'D':
+				opts.fetch.cert = optarg;
+				break;
+			case 'E':
+				opts.fetch.key = optarg;
+				break;
+			case 'm':
+				opts.etsi_master = optarg;
+				opts.remote = optarg;
+				break;
 			case 's':
 				opts.seconds = atof(optarg);
 				break;
@@ -288,17 +341,21 @@ int main(int argc, char *argv[])
 				return 2;
 		}
 	}
-	if (optind + 1 != argc || !opts.kp.port || !identity || !file ||
+	if (optind + 1 != argc || !opts.kp.port ||
+		(opts.kp.cert ? !opts.kp.key : (!identity || !file)) ||
 		!count || count > MAX_CLIENTS || opts.seconds <= 0 ||
-		(opts.do_fetch && (!fetch_identity || !fetch_file || !opts.remote)))
+		(opts.do_fetch && (!opts.remote || (opts.fetch.cert ?
+						   !opts.fetch.key : (!fetch_identity || !fetch_file)))))
 	{
 		usage(stderr);
 		return 2;
 	}
 	opts.path = argv[optind];
-	if (!skip_psk_load(file, identity, &opts.kp.psk, err, sizeof(err)) ||
-		(opts.do_fetch && !skip_psk_load(fetch_file, fetch_identity,
-										 &opts.fetch.psk, err, sizeof(err))))
+	if ((!opts.kp.cert &&
+		 !skip_psk_load(file, identity, &opts.kp.psk, err, sizeof(err))) ||
+		(opts.do_fetch && !opts.fetch.cert &&
+		 !skip_psk_load(fetch_file, fetch_identity, &opts.fetch.psk, err,
+						sizeof(err))))
 	{
 		fprintf(stderr, "%s\n", err);
 		return 2;

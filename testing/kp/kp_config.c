@@ -9,6 +9,7 @@
 
 #include "kp_config.h"
 #include "kp_fault.h"
+#include "kp_sae.h"
 
 #include <skip_key.h>
 #include <skip_validate.h>
@@ -29,6 +30,16 @@
 #define DEFAULT_REQUEST_TIMEOUT 10
 /** the draft's TLS 1.2 suites, all offered unless --tls12-ciphers says */
 #define DRAFT_TLS12_CIPHERS SKIP_TLS12_CERT_SUITES ":" SKIP_TLS12_PSK_SUITES
+/** ETSI GS QKD 014 key sizes (bits): defaults and what may be configured
+ *  (peers synchronize keys of 128 to 4096 bits) */
+#define DEFAULT_ETSI_KEY_SIZE 256
+#define DEFAULT_ETSI_MIN_KEY_SIZE 128
+#define DEFAULT_ETSI_MAX_KEY_SIZE 4096
+#define ETSI_KEY_SIZE_MIN 128
+#define ETSI_KEY_SIZE_MAX 4096
+/** keys per ETSI GS QKD 014 request: default and most configurable */
+#define DEFAULT_ETSI_MAX_KEYS 16
+#define ETSI_MAX_KEYS_MAX 64
 /** longest line of a config file */
 #define CONFIG_LINE_MAX 4096
 
@@ -39,7 +50,8 @@ static void usage(FILE *out)
 "       skip-kp --config FILE [options]\n"
 "\n"
 "Reference SKIP Key Provider: serves GET /capabilities, /key, /key/{keyId}\n"
-"and /entropy over HTTPS and synchronizes keys with its peer KPs.\n"
+"and /entropy, and the ETSI GS QKD 014 API (/api/v1/keys/...) over HTTPS,\n"
+"and synchronizes keys with its peer KPs.\n"
 "\n"
 "  --config FILE              read options from FILE, one \"name = value\"\n"
 "                             per line (names as below, without --)\n"
@@ -65,6 +77,16 @@ static void usage(FILE *out)
 "                             FILE; the encryptors WHO (psk:IDENTITY or\n"
 "                             cert:SUBJECT, a glob) alone may take its keys\n"
 "                             (default: all that may use it) (repeatable)\n"
+"  --sae ID,SYSTEM[,WHO]      an SAE of the ETSI GS QKD 014 API: its SAE ID,\n"
+"                             the system ID of the KP it sits behind (ours\n"
+"                             for our own SAEs) and, for ours, the client\n"
+"                             certificate it authenticates with (WHO, a glob\n"
+"                             over cert:SUBJECT) [cert:/CN=ID] (repeatable)\n"
+"  --etsi-key-size BITS       ETSI 014 default key size [%d]\n"
+"  --etsi-min-key-size BITS   ETSI 014 smallest key size [%d]\n"
+"  --etsi-max-key-size BITS   ETSI 014 largest key size [%d]\n"
+"                             (sizes: multiples of 8, %d to %d)\n"
+"  --etsi-max-keys N          ETSI 014 keys per request, 1 to %d [%d]\n"
 "  --key-ttl SECONDS          unfetched synchronized keys are wiped after\n"
 "                             this time [%d]\n"
 "  --key-pool N               keep N keys per peer synchronized in advance,\n"
@@ -81,7 +103,10 @@ static void usage(FILE *out)
 "  --test-key-log FILE        append every delivered key to FILE, so that\n"
 "                             tests can look for it in logs (tests only!)\n"
 "  -v, --verbose              log debug lines\n"
-"  -h, --help                 this text\n", DEFAULT_KEY_TTL,
+"  -h, --help                 this text\n", DEFAULT_ETSI_KEY_SIZE,
+	DEFAULT_ETSI_MIN_KEY_SIZE, DEFAULT_ETSI_MAX_KEY_SIZE, ETSI_KEY_SIZE_MIN,
+	ETSI_KEY_SIZE_MAX, ETSI_MAX_KEYS_MAX, DEFAULT_ETSI_MAX_KEYS,
+	DEFAULT_KEY_TTL,
 	DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT);
 }
 
@@ -101,6 +126,11 @@ static const struct option options[] = {
 	{ "tls12-ciphers", required_argument, NULL, 'S' },
 	{ "sync-listen", required_argument, NULL, 's' },
 	{ "peer", required_argument, NULL, 'p' },
+	{ "sae", required_argument, NULL, 'E' },
+	{ "etsi-key-size", required_argument, NULL, '1' },
+	{ "etsi-min-key-size", required_argument, NULL, '3' },
+	{ "etsi-max-key-size", required_argument, NULL, '4' },
+	{ "etsi-max-keys", required_argument, NULL, '5' },
 	{ "key-ttl", required_argument, NULL, 't' },
 	{ "key-pool", required_argument, NULL, 'K' },
 	{ "state-dir", required_argument, NULL, 'd' },
@@ -399,6 +429,86 @@ out:
 	return ok;
 }
 
+/**
+ * --sae ID,SYSTEM[,WHO]
+ */
+static bool add_sae(kp_config_t *config, const char *arg)
+{
+	char *copy, *id, *system, *who, *rest;
+	kp_sae_t *saes, *sae;
+	bool ok = false;
+
+	copy = strdup(arg);
+	if (!copy)
+	{
+		return false;
+	}
+	id = strtok_r(copy, ",", &rest);
+	system = strtok_r(NULL, ",", &rest);
+	who = strtok_r(NULL, "", &rest);
+	if (!id || !system)
+	{
+		fprintf(stderr, "--sae wants ID,SYSTEM[,WHO]\n");
+	}
+	else if (!kp_sae_id_valid(id, strlen(id)))
+	{
+		fprintf(stderr, "--sae: invalid SAE ID '%s' (1 to %d of A-Z a-z 0-9 "
+				"-._~:@)\n", id, KP_SAE_ID_MAX);
+	}
+	else if (kp_config_find_sae(config, id))
+	{
+		fprintf(stderr, "--sae: SAE '%s' given twice\n", id);
+	}
+	else if (!skip_system_id_valid(system, strlen(system)) ||
+			 strpbrk(system, "*?[]\\"))
+	{
+		fprintf(stderr, "--sae %s: invalid system ID '%s'\n", id, system);
+	}
+	else if (who && strncmp(who, "cert:", 5) != 0)
+	{
+		fprintf(stderr, "--sae %s: '%s' is not cert:SUBJECT (SAEs "
+				"authenticate with certificates)\n", id, who);
+	}
+	else if ((saes = realloc(config->saes,
+							 (config->sae_count + 1) * sizeof(*saes))))
+	{
+		config->saes = saes;
+		sae = &saes[config->sae_count];
+		sae->id = strdup(id);
+		sae->system_id = strdup(system);
+		if (who)
+		{
+			sae->who = strdup(who);
+		}
+		else if (asprintf(&sae->who, "cert:/CN=%s", id) < 0)
+		{
+			sae->who = NULL;
+		}
+		config->sae_count++;
+		ok = sae->id && sae->system_id && sae->who;
+	}
+	free(copy);
+	return ok;
+}
+
+/**
+ * An ETSI 014 key size: a multiple of 8 bits in the range peers sync.
+ */
+static bool parse_etsi_size(const char *name, const char *arg, unsigned *out)
+{
+	if (!parse_uint(name, arg, ETSI_KEY_SIZE_MAX, out))
+	{
+		return false;
+	}
+	if (*out % 8 || *out < ETSI_KEY_SIZE_MIN)
+	{
+		fprintf(stderr, "--%s: %u is not a multiple of 8 from %d to %d\n",
+				name, *out, ETSI_KEY_SIZE_MIN, ETSI_KEY_SIZE_MAX);
+		return false;
+	}
+	return true;
+}
+
 static bool set_tls_versions(kp_config_t *config, const char *arg)
 {
 	if (strcmp(arg, "1.3") == 0)
@@ -531,6 +641,20 @@ static bool apply(kp_config_t *config, int opt, const char *arg, bool nested)
 			return true;
 		case 'p':
 			return add_peer(config, arg);
+		case 'E':
+			return add_sae(config, arg);
+		case '1':
+			return parse_etsi_size("etsi-key-size", arg,
+								   &config->etsi_key_size);
+		case '3':
+			return parse_etsi_size("etsi-min-key-size", arg,
+								   &config->etsi_min_key_size);
+		case '4':
+			return parse_etsi_size("etsi-max-key-size", arg,
+								   &config->etsi_max_key_size);
+		case '5':
+			return parse_uint("etsi-max-keys", arg, ETSI_MAX_KEYS_MAX,
+							  &config->etsi_max_keys);
 		case 't':
 			return parse_uint("key-ttl", arg, 86400 * 365, &config->key_ttl);
 		case 'K':
@@ -693,6 +817,68 @@ kp_peer_t *kp_config_find_peer(kp_config_t *config, const char *system_id)
 	return NULL;
 }
 
+kp_sae_t *kp_config_find_sae(kp_config_t *config, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < config->sae_count; i++)
+	{
+		if (strcmp(config->saes[i].id, id) == 0)
+		{
+			return &config->saes[i];
+		}
+	}
+	return NULL;
+}
+
+kp_sae_t *kp_config_client_sae(kp_config_t *config, const char *client)
+{
+	size_t i;
+
+	if (strncmp(client, "cert:", 5) != 0)
+	{	/* PSK clients are encryptors, never SAEs */
+		return NULL;
+	}
+	for (i = 0; i < config->sae_count; i++)
+	{
+		if (strcmp(config->saes[i].system_id, config->system_id) == 0 &&
+			skip_glob_match(config->saes[i].who, client))
+		{
+			return &config->saes[i];
+		}
+	}
+	return NULL;
+}
+
+/**
+ * Check the ETSI GS QKD 014 options.
+ */
+static bool check_etsi(kp_config_t *config)
+{
+	size_t i;
+
+	if (config->etsi_min_key_size > config->etsi_key_size ||
+		config->etsi_key_size > config->etsi_max_key_size)
+	{
+		fprintf(stderr, "ETSI key sizes: --etsi-min-key-size (%u) <= "
+				"--etsi-key-size (%u) <= --etsi-max-key-size (%u) required\n",
+				config->etsi_min_key_size, config->etsi_key_size,
+				config->etsi_max_key_size);
+		return false;
+	}
+	for (i = 0; i < config->sae_count; i++)
+	{
+		if (strcmp(config->saes[i].system_id, config->system_id) != 0 &&
+			!kp_config_find_peer(config, config->saes[i].system_id))
+		{
+			fprintf(stderr, "--sae %s: no --peer covers its system '%s'\n",
+					config->saes[i].id, config->saes[i].system_id);
+			return false;
+		}
+	}
+	return true;
+}
+
 /**
  * Check the combination of options.
  */
@@ -747,6 +933,10 @@ static bool check(kp_config_t *config)
 		fprintf(stderr, "--test-faults: %s\n", err);
 		return false;
 	}
+	if (!check_etsi(config))
+	{
+		return false;
+	}
 	for (i = 0; i < config->peer_count; i++)
 	{
 		strcpy(config->peers[i].psk.identity, config->system_id);
@@ -771,6 +961,10 @@ kp_config_t *kp_config_parse(int argc, char *argv[])
 	config->tls_min = config->tls_max = TLS1_3_VERSION;
 	config->tls12_ciphers = strdup(DRAFT_TLS12_CIPHERS);
 	config->log_level = 1;
+	config->etsi_key_size = DEFAULT_ETSI_KEY_SIZE;
+	config->etsi_min_key_size = DEFAULT_ETSI_MIN_KEY_SIZE;
+	config->etsi_max_key_size = DEFAULT_ETSI_MAX_KEY_SIZE;
+	config->etsi_max_keys = DEFAULT_ETSI_MAX_KEYS;
 	parse_host_port(DEFAULT_LISTEN, &config->listen_host, &config->listen_port);
 
 	while ((opt = getopt_long(argc, argv, "vh", options, NULL)) != -1)
@@ -833,6 +1027,13 @@ void kp_config_destroy(kp_config_t *config)
 		free(config->allows[i].remotes);
 		free(config->allows[i].who);
 	}
+	for (i = 0; i < config->sae_count; i++)
+	{
+		free(config->saes[i].id);
+		free(config->saes[i].system_id);
+		free(config->saes[i].who);
+	}
+	free(config->saes);
 	for (i = 0; i < KP_CERTS_MAX; i++)
 	{
 		free(config->certs[i].cert_file);

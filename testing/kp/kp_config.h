@@ -66,6 +66,20 @@ typedef struct {
 } kp_peer_t;
 
 /**
+ * An SAE of ETSI GS QKD 014 (docs/kp.md "ETSI GS QKD 014"): its ID, the
+ * KP (system) it sits behind, and for our own SAEs the client certificate
+ * it authenticates with.
+ */
+typedef struct {
+	/** SAE ID (kp_sae_id_valid()) */
+	char *id;
+	/** system ID of its KP: ours for local SAEs, else a peer's */
+	char *system_id;
+	/** local SAEs: glob over client names ("cert:SUBJECT") of the SAE */
+	char *who;
+} kp_sae_t;
+
+/**
  * A server certificate and its key (PEM files).
  */
 typedef struct {
@@ -107,6 +121,15 @@ typedef struct {
 	/** peer KPs */
 	kp_peer_t *peers;
 	size_t peer_count;
+	/** SAEs of the ETSI GS QKD 014 API */
+	kp_sae_t *saes;
+	size_t sae_count;
+	/** ETSI GS QKD 014 key sizes (bits): default, smallest, largest */
+	unsigned etsi_key_size;
+	unsigned etsi_min_key_size;
+	unsigned etsi_max_key_size;
+	/** most keys in one ETSI GS QKD 014 request */
+	unsigned etsi_max_keys;
 	/** seconds a synchronized key waits to be fetched before it is wiped */
 	unsigned key_ttl;
 	/** pre-synchronized keys kept per peer, 0 for none */
@@ -145,6 +168,21 @@ kp_config_t *kp_config_parse(int argc, char *argv[]);
  * @return			peer, NULL if no entry covers the system ID
  */
 kp_peer_t *kp_config_find_peer(kp_config_t *config, const char *system_id);
+
+/**
+ * Find an SAE by its ID.
+ *
+ * @return			SAE, NULL if not configured
+ */
+kp_sae_t *kp_config_find_sae(kp_config_t *config, const char *id);
+
+/**
+ * The local SAE an authenticated client is (the first whose WHO matches).
+ *
+ * @param client	client name ("psk:IDENTITY" or "cert:SUBJECT")
+ * @return			SAE, NULL if the client is none of ours
+ */
+kp_sae_t *kp_config_client_sae(kp_config_t *config, const char *client);
 
 /**
  * Wipe PSKs and free the configuration.

@@ -23,6 +23,8 @@ struct binding_t {
 	/** lowercase keyId */
 	char key_id[SKIP_KEY_ID_MAX_HEX + 1];
 	char *client;
+	/** ETSI 014: SAE that made the key, else NULL */
+	char *master;
 	time_t expires;
 	/** in the order they expire: all have the same lifetime */
 	binding_t *prev, *next;
@@ -81,6 +83,7 @@ static void drop(kp_made_t *made, binding_t *binding)
 	tdelete(binding, &made->tree, compare);
 	made->count--;
 	free(binding->client);
+	free(binding->master);
 	free(binding);
 }
 
@@ -104,7 +107,7 @@ kp_made_t *kp_made_create(unsigned lifetime)
 }
 
 bool kp_made_bind(kp_made_t *made, const char *key_id, const char *client,
-				  time_t now)
+				  const char *master, time_t now)
 {
 	binding_t *binding, **found;
 
@@ -115,8 +118,13 @@ bool kp_made_bind(kp_made_t *made, const char *key_id, const char *client,
 	}
 	binding = calloc(1, sizeof(*binding));
 	if (!binding || !lower(key_id, binding->key_id) ||
-		!(binding->client = strdup(client)))
+		!(binding->client = strdup(client)) ||
+		(master && !(binding->master = strdup(master))))
 	{
+		if (binding)
+		{
+			free(binding->client);
+		}
 		free(binding);
 		return false;
 	}
@@ -125,6 +133,7 @@ bool kp_made_bind(kp_made_t *made, const char *key_id, const char *client,
 	if (!found || *found != binding)
 	{	/* a random 128-bit keyId made twice: make another key */
 		free(binding->client);
+		free(binding->master);
 		free(binding);
 		return false;
 	}
@@ -162,6 +171,22 @@ bool kp_made_allows(kp_made_t *made, const char *key_id, const char *client,
 	expire(made, now);
 	binding = find(made, key_id);
 	return !binding || strcmp(binding->client, client) == 0;
+}
+
+bool kp_made_find(kp_made_t *made, const char *key_id, time_t now,
+				  const char **client, const char **master)
+{
+	binding_t *binding;
+
+	expire(made, now);
+	binding = find(made, key_id);
+	if (!binding)
+	{
+		return false;
+	}
+	*client = binding->client;
+	*master = binding->master;
+	return true;
 }
 
 void kp_made_forget(kp_made_t *made, const char *key_id)

@@ -14,6 +14,10 @@
  * encryptor allowed to use our system ID could take it by keyId. Each is
  * bound here to the encryptor it was made for, which alone may take it.
  *
+ * Keys made by an ETSI GS QKD 014 SAE are bound the same way, on both
+ * KPs: to "sae:SLAVE" (a name no SKIP client has), recording the master
+ * SAE that made them (kp_etsi.c).
+ *
  * The bindings are kept in memory for as long as the store keeps such a
  * key; after a restart only the peer entry's receivers bind it.
  */
@@ -36,10 +40,21 @@ kp_made_t *kp_made_create(unsigned lifetime);
 /**
  * Bind a new keyId to the encryptor it was made for.
  *
+ * @param master	SAE that made the key (ETSI 014), NULL for SKIP keys
  * @return			false if out of memory or full (do not make the key)
  */
 bool kp_made_bind(kp_made_t *made, const char *key_id, const char *client,
-				  time_t now);
+				  const char *master, time_t now);
+
+/**
+ * The binding of a keyId, if any.
+ *
+ * @param client	receives the client the key is for
+ * @param master	receives the SAE that made it, NULL if none
+ * @return			false if the keyId is not bound
+ */
+bool kp_made_find(kp_made_t *made, const char *key_id, time_t now,
+				  const char **client, const char **master);
 
 /**
  * Whether a client may take a key by keyId: true unless the keyId is

@@ -363,6 +363,15 @@ void kp_sync_push(kp_t *kp, kp_peer_t *peer, const char *target,
 				  const char *key_id, const uint8_t *key, size_t len,
 				  kp_sync_done_t done, void *ctx)
 {
+	kp_sync_push_sae(kp, peer, target, key_id, key, len, NULL, NULL, done,
+					 ctx);
+}
+
+void kp_sync_push_sae(kp_t *kp, kp_peer_t *peer, const char *target,
+					  const char *key_id, const uint8_t *key, size_t len,
+					  const char *master, const char *slave,
+					  kp_sync_done_t done, void *ctx)
+{
 	link_t *link = get_link(kp, peer);
 	push_t *push;
 
@@ -378,6 +387,12 @@ void kp_sync_push(kp_t *kp, kp_peer_t *peer, const char *target,
 		snprintf(push->key.key_id, sizeof(push->key.key_id), "%s", key_id);
 		memcpy(push->key.key, key, len);
 		push->key.len = len;
+		if (master && slave)
+		{
+			snprintf(push->key.master, sizeof(push->key.master), "%s",
+					 master);
+			snprintf(push->key.slave, sizeof(push->key.slave), "%s", slave);
+		}
 		push->done = done;
 		push->ctx = ctx;
 	}

@@ -56,6 +56,18 @@ void kp_sync_push(kp_t *kp, kp_peer_t *peer, const char *target,
 				  kp_sync_done_t done, void *ctx);
 
 /**
+ * Deliver a key made by an ETSI GS QKD 014 SAE, as kp_sync_push(); the
+ * peer binds it to the slave SAE.
+ *
+ * @param master	SAE that made the key
+ * @param slave		SAE it is for
+ */
+void kp_sync_push_sae(kp_t *kp, kp_peer_t *peer, const char *target,
+					  const char *key_id, const uint8_t *key, size_t len,
+					  const char *master, const char *slave,
+					  kp_sync_done_t done, void *ctx);
+
+/**
  * Fail all pushes under way and free the links.
  */
 void kp_sync_deinit(kp_t *kp);

@@ -32,8 +32,17 @@ bool kp_sync_msg_encode(struct evbuffer *buf, const char *origin,
 	array = json_object_new_array();
 	for (i = 0; i < count; i++)
 	{
-		json_object_array_add(array, kp_http_key_json(keys[i]->key_id,
-												keys[i]->key, keys[i]->len));
+		json_object *key = kp_http_key_json(keys[i]->key_id, keys[i]->key,
+											keys[i]->len);
+
+		if (keys[i]->slave[0])
+		{
+			json_object_object_add(key, "master",
+								   json_object_new_string(keys[i]->master));
+			json_object_object_add(key, "slave",
+								   json_object_new_string(keys[i]->slave));
+		}
+		json_object_array_add(array, key);
 	}
 	msg = json_object_new_object();
 	json_object_object_add(msg, "origin", json_object_new_string(origin));
@@ -54,6 +63,31 @@ static bool get_system_id(json_object *obj, const char *name, char *out)
 		return false;
 	}
 	memcpy(out, value, len + 1);
+	return true;
+}
+
+/**
+ * The optional SAE IDs of an ETSI 014 key: both or none.
+ */
+static bool get_saes(json_object *obj, kp_sync_key_t *key)
+{
+	const char *master, *slave;
+	size_t mlen = 0, slen = 0;
+
+	if (!json_object_object_get_ex(obj, "master", NULL) &&
+		!json_object_object_get_ex(obj, "slave", NULL))
+	{
+		return true;
+	}
+	master = skip_json_get_string(obj, "master", &mlen, NULL);
+	slave = skip_json_get_string(obj, "slave", &slen, NULL);
+	if (!master || !slave || !kp_sae_id_valid(master, mlen) ||
+		!kp_sae_id_valid(slave, slen))
+	{
+		return false;
+	}
+	memcpy(key->master, master, mlen + 1);
+	memcpy(key->slave, slave, slen + 1);
 	return true;
 }
 
@@ -87,6 +121,12 @@ static bool get_key(json_object *obj, kp_sync_key_t *key, char *err,
 		return false;
 	}
 	key->len = len / 2;
+	if (!get_saes(obj, key))
+	{
+		snprintf(err, errlen, "invalid master or slave SAE for keyId %s",
+				 key->key_id);
+		return false;
+	}
 	return true;
 }
 

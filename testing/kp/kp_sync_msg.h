@@ -14,6 +14,10 @@
  *   {"origin": "Alice", "target": "Bob", "ttl": 300,
  *    "keys": [{"keyId": "<hex>", "key": "<hex>"}, ...]}
  *
+ * A key made by an ETSI GS QKD 014 SAE also names that SAE and the one it
+ * is for ("master": "<SAE ID>", "slave": "<SAE ID>"): the receiver binds
+ * the key to the slave SAE (kp_made.h).
+ *
  *   201 {"stored": 1, "ttl": 300}
  *
  * origin is the sender's system ID (it must be its PSK identity), target
@@ -25,6 +29,8 @@
 
 #ifndef KP_SYNC_MSG_H_
 #define KP_SYNC_MSG_H_
+
+#include "kp_sae.h"
 
 #include <skip_validate.h>
 
@@ -44,7 +50,7 @@
 #define KP_SYNC_TTL_MAX (86400 * 365)
 /** largest message body */
 #define KP_SYNC_BODY_MAX (KP_SYNC_BATCH_MAX * \
-	(2 * KP_SYNC_KEY_MAX + SKIP_KEY_ID_MAX_HEX + 32) + \
+	(2 * KP_SYNC_KEY_MAX + SKIP_KEY_ID_MAX_HEX + 2 * KP_SAE_ID_MAX + 64) + \
 	4 * SKIP_SYSTEM_ID_MAX + 256)
 
 /**
@@ -54,6 +60,10 @@ typedef struct {
 	char key_id[SKIP_KEY_ID_MAX_HEX + 1];
 	uint8_t key[KP_SYNC_KEY_MAX];
 	size_t len;
+	/** ETSI 014 keys: the SAE that made the key and the one it is for,
+	 *  both empty for SKIP keys */
+	char master[KP_SAE_ID_MAX + 1];
+	char slave[KP_SAE_ID_MAX + 1];
 } kp_sync_key_t;
 
 /**
@@ -71,7 +81,7 @@ typedef struct {
 /**
  * Encode a message into buf; the copy holding the keys is wiped once sent.
  *
- * @param keys		keys (only key_id, key and len are read)
+ * @param keys		keys (key_id, key, len, master and slave are read)
  * @return			false if memory is short
  */
 bool kp_sync_msg_encode(struct evbuffer *buf, const char *origin,

@@ -14,12 +14,14 @@
 #include "kp_sync.h"
 #include "kp_sync_msg.h"
 #include "kp_log.h"
+#include "kp_made.h"
 
 #include <skip_key.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /** connections peers may hold open; a peer uses one per peer entry */
 #define SYNC_MAX_CONNECTIONS 64
@@ -37,10 +39,51 @@ static const skip_psk_t *peer_psk(void *ctx, const char *identity)
 	return peer ? &peer->psk : NULL;
 }
 
+static void forget_saes(kp_t *kp, kp_sync_msg_t *msg, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+	{
+		if (msg->keys[i].slave[0])
+		{
+			kp_made_forget(kp->made, msg->keys[i].key_id);
+		}
+	}
+}
+
+/**
+ * Bind the keys ETSI 014 SAEs made to the SAEs they are for, before they
+ * are stored: no other client can take one meanwhile.
+ */
+static bool bind_saes(kp_t *kp, kp_sync_msg_t *msg)
+{
+	char client[KP_SAE_ID_MAX + 5];
+	time_t now = time(NULL);
+	size_t i;
+
+	for (i = 0; i < msg->count; i++)
+	{
+		if (!msg->keys[i].slave[0])
+		{
+			continue;
+		}
+		snprintf(client, sizeof(client), "sae:%s", msg->keys[i].slave);
+		if (!kp_made_bind(kp->made, msg->keys[i].key_id, client,
+						  msg->keys[i].master, now))
+		{
+			forget_saes(kp, msg, i);
+			return false;
+		}
+	}
+	return true;
+}
+
 static void store_keys(kp_t *kp, struct evhttp_request *req,
 					   kp_sync_msg_t *msg)
 {
 	kp_store_key_t keys[KP_SYNC_BATCH_MAX];
+	kp_store_result_t result;
 	json_object *answer;
 	unsigned ttl = kp->config->key_ttl;
 	size_t i;
@@ -58,7 +101,20 @@ static void store_keys(kp_t *kp, struct evhttp_request *req,
 			.len = msg->keys[i].len,
 		};
 	}
-	switch (kp_store_put(kp->store, msg->origin, keys, msg->count, ttl))
+	if (!bind_saes(kp, msg))
+	{
+		kp_log(KP_LOG_ERROR, "cannot bind %zu key(s) from '%s' to their SAEs",
+			   msg->count, msg->origin);
+		kp_http_send_error(req, 500, "cannot store keys");
+		skip_memwipe(keys, sizeof(keys));
+		return;
+	}
+	result = kp_store_put(kp->store, msg->origin, keys, msg->count, ttl);
+	if (result != KP_STORE_OK)
+	{
+		forget_saes(kp, msg, msg->count);
+	}
+	switch (result)
 	{
 		case KP_STORE_OK:
 			for (i = 0; i < msg->count; i++)

@@ -297,5 +297,6 @@ Suite *kpt_restart_suite(void);
 Suite *kpt_limits_suite(void);
 Suite *kpt_faults_suite(void);
 Suite *kpt_config_suite(void);
+Suite *kpt_etsi_suite(void);
 
 #endif /* KPT_H_ */

@@ -215,7 +215,7 @@ END_TEST
  */
 START_TEST(test_request_size)
 {
-	static char header[12000], body[3000];
+	static char header[12000], body[6000];
 	kpt_client_t c;
 	kpt_resp_t resp;
 
