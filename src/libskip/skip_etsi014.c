@@ -283,8 +283,9 @@ static skip_status_t check_status(private_skip_etsi014_t *this,
 				 skip_sid_log(status->slave_sae_id, &a),
 				 skip_sid_log(peer, &b));
 	}
+	/* below 2 or 10% of the maximum (no overflow: both are >= 0) */
 	if (status->stored_key_count < 2 ||
-		status->stored_key_count * 10 < status->max_key_count)
+		status->stored_key_count < status->max_key_count / 10)
 	{
 		etsi_log(this, 1, "ETSI 014 KME %s has only %" PRId64 " of %" PRId64
 				 " keys stored for SAE '%s'", this->http->get_url(this->http),
