@@ -455,6 +455,7 @@ static skip_status_t perform(private_skip_http_t *this, const char *target,
 	if (post)
 	{	/* the handle is reused: forget the body and the headers */
 		curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, NULL);
 		curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
 	}
 	release(this, slot, curl);

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 struct hostile_kp_t {
 	SSL_CTX *ctx;
@@ -36,6 +37,7 @@ struct hostile_kp_t {
 	volatile int requests;
 	char request_line[2048];
 	char request_body[4096];
+	char client_cn[64];
 	pthread_t thread;
 };
 
@@ -106,6 +108,15 @@ static void serve(hostile_kp_t *this, int fd)
 	SSL_set_fd(ssl, fd);
 	if (SSL_accept(ssl) == 1 && read_request(this, ssl))
 	{
+		X509 *peer = SSL_get1_peer_certificate(ssl);
+
+		if (peer)
+		{
+			X509_NAME_get_text_by_NID(X509_get_subject_name(peer),
+									  NID_commonName, this->client_cn,
+									  sizeof(this->client_cn));
+			X509_free(peer);
+		}
 		answer = &this->answers[this->requests < this->count ? this->requests
 															 : this->count - 1];
 		this->requests++;
@@ -219,6 +230,19 @@ int hostile_kp_requests(hostile_kp_t *this)
 const char *hostile_kp_request_line(hostile_kp_t *this)
 {
 	return this->request_line;
+}
+
+void hostile_kp_require_client_cert(hostile_kp_t *this, const char *ca)
+{
+	/* before the first connection: the thread only reads ctx on accept */
+	ck_assert_int_eq(SSL_CTX_load_verify_locations(this->ctx, ca, NULL), 1);
+	SSL_CTX_set_verify(this->ctx, SSL_VERIFY_PEER |
+					   SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+}
+
+const char *hostile_kp_client_cn(hostile_kp_t *this)
+{
+	return this->client_cn;
 }
 
 const char *hostile_kp_request_body(hostile_kp_t *this)

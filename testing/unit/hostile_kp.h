@@ -74,6 +74,17 @@ int hostile_kp_requests(hostile_kp_t *this);
 const char *hostile_kp_request_line(hostile_kp_t *this);
 
 /**
+ * Require a client certificate issued by the given CA (mutual TLS); call
+ * before the first connection.
+ */
+void hostile_kp_require_client_cert(hostile_kp_t *this, const char *ca);
+
+/**
+ * Common name of the last client certificate verified, "" if none.
+ */
+const char *hostile_kp_client_cn(hostile_kp_t *this);
+
+/**
  * Body of the last request read (as announced by Content-Length), "" if
  * it had none.
  */

@@ -197,6 +197,30 @@ START_TEST(test_wire)
 }
 END_TEST
 
+/** the SAE authenticates with its certificate: mutual TLS */
+START_TEST(test_mutual_tls)
+{
+	hostile_answer_t answers[] = { KEY_ANSWER };
+	skip_kp_config_t config;
+	skip_error_t err = {};
+	skip_client_t *client;
+	skip_key_t *key = NULL;
+	hostile_kp_t *server;
+
+	server = start(answers, countof(answers));
+	hostile_kp_require_client_cert(server, kp_fixture_path(&fx, "ca.pem"));
+	config = etsi_config(server);
+	client = skip_source_create(&config, &err);
+	ck_assert_msg(client, "%s", err.detail);
+	ck_assert_msg(client->get_key(client, "Bob", 256, 0, &key, &err) ==
+				  SKIP_OK, "%s", err.detail);
+	ck_assert_str_eq(hostile_kp_client_cn(server), "gw-a");
+	skip_key_destroy(key);
+	client->destroy(client);
+	hostile_kp_stop(server);
+}
+END_TEST
+
 /* --- status as capabilities ---------------------------------------------- */
 
 START_TEST(test_status)
@@ -605,6 +629,7 @@ Suite *etsi_client_suite(void)
 	tcase_add_unchecked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 15);
 	tcase_add_loop_test(tc, test_wire, 0, countof(wire));
+	tcase_add_test(tc, test_mutual_tls);
 	tcase_add_test(tc, test_status);
 	tcase_add_test(tc, test_status_low);
 	tcase_add_test(tc, test_status_wrong_kme);
