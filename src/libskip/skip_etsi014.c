@@ -26,6 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+_Static_assert(SKIP_ETSI_MIN_KEY_BITS == SKIP_MIN_KEY_BITS,
+			   "the same smallest key for every key source");
+
 /** path of the key methods, before the SAE ID */
 #define API_PREFIX "/api/v1/keys/"
 

@@ -19,6 +19,9 @@
 
 #include <json-c/json.h>
 
+_Static_assert(SKIP_ETSI_KEY_ID_MAX <= SKIP_KEY_ID_MAX_HEX,
+			   "a key_ID fits skip_key_t.key_id");
+
 /** nesting accepted: room for vendors' *_extension objects */
 #define ETSI_MAX_DEPTH 8
 
