@@ -180,24 +180,25 @@ static bool remote_allowed(private_skip_etsi014_t *this, const char *remote)
 /**
  * Check a peer's SAE ID and percent-encode it.
  */
-static char *escape_remote(private_skip_etsi014_t *this, const char *remote,
-						   skip_error_t *err)
+static skip_status_t escape_remote(private_skip_etsi014_t *this,
+								   const char *remote, char **escaped,
+								   skip_error_t *err)
 {
 	skip_sid_log_t buf;
 
 	if (!remote || !skip_system_id_valid(remote, strlen(remote)))
 	{
-		skip_error_set(err, SKIP_ERR_INVALID_ARG, 0, "invalid remote SAE ID");
-		return NULL;
+		return skip_error_set(err, SKIP_ERR_INVALID_ARG, 0,
+							  "invalid remote SAE ID");
 	}
 	if (!remote_allowed(this, remote))
 	{
-		skip_error_set(err, SKIP_ERR_INVALID_ARG, 0, "remote SAE ID '%s' is "
-					   "not among the configured ones",
-					   skip_sid_log(remote, &buf));
-		return NULL;
+		return skip_error_set(err, SKIP_ERR_INVALID_ARG, 0, "remote SAE ID "
+							  "'%s' is not among the configured ones",
+							  skip_sid_log(remote, &buf));
 	}
-	return skip_http_escape(remote, err);
+	*escaped = skip_http_escape(remote, err);
+	return *escaped ? SKIP_OK : SKIP_ERR_NOMEM;
 }
 
 /**
@@ -409,6 +410,7 @@ static skip_status_t get_key(skip_client_t *public, const char *remote,
 {
 	private_skip_etsi014_t *this = (private_skip_etsi014_t*)public;
 	char target[TARGET_MAX], *escaped, *body = NULL;
+	skip_status_t status;
 	size_t len = 0;
 
 	if (bits && (bits % 8 || bits < SKIP_MIN_KEY_BITS ||
@@ -417,10 +419,10 @@ static skip_status_t get_key(skip_client_t *public, const char *remote,
 		return skip_error_set(err, SKIP_ERR_INVALID_ARG, 0,
 							  "invalid key size %u", bits);
 	}
-	escaped = escape_remote(this, remote, err);
-	if (!escaped)
+	status = escape_remote(this, remote, &escaped, err);
+	if (status != SKIP_OK)
 	{
-		return err ? err->status : SKIP_ERR_INVALID_ARG;
+		return status;
 	}
 	if (this->use_get)
 	{	/* the simple form, with the query the spec allows (§5.2) */
@@ -457,16 +459,17 @@ static skip_status_t get_key_by_id(skip_client_t *public, const char *key_id,
 {
 	private_skip_etsi014_t *this = (private_skip_etsi014_t*)public;
 	char target[TARGET_MAX], *escaped, *escaped_id, *body = NULL;
+	skip_status_t status;
 	size_t len = 0;
 
 	if (!key_id || !skip_etsi_key_id_valid(key_id, strlen(key_id)))
 	{
 		return skip_error_set(err, SKIP_ERR_INVALID_ARG, 0, "invalid key_ID");
 	}
-	escaped = escape_remote(this, remote, err);
-	if (!escaped)
+	status = escape_remote(this, remote, &escaped, err);
+	if (status != SKIP_OK)
 	{
-		return err ? err->status : SKIP_ERR_INVALID_ARG;
+		return status;
 	}
 	if (this->use_get)
 	{	/* one key_ID without extension: the GET form is allowed (§5.3) */
