@@ -10,31 +10,22 @@
 #include "skip_client.h"
 #include "skip_http.h"
 #include "skip_json.h"
+#include "skip_request.h"
 #include "skip_validate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-#include <curl/curl.h>
-
-/** first pause before repeating a request that may succeed later */
-#define RETRY_DELAY_MS 50
-/** longest pause between two attempts */
-#define RETRY_DELAY_MAX_MS 250
 
 /**
  * What a request asks for, which decides what may be repeated.
  */
 typedef enum {
-	/** capabilities, entropy, a new key: repeat 5xx answers and lost
-	 *  connections (at worst the KP makes a key nobody uses) */
+	/** capabilities, entropy, a new key */
 	REQUEST_PLAIN,
-	/** GET /key/{keyId}: the KP zeroizes the key when it answers, so the
-	 *  request is repeated only if the KP provably never saw it or answered
-	 *  it completely; a 400 ("not found") is repeated too, as the key may
-	 *  still be on its way from the peer's KP */
+	/** GET /key/{keyId}: the KP zeroizes the key when it answers; a 400
+	 *  ("not found") is repeated, as the key may still be on its way from
+	 *  the peer's KP */
 	REQUEST_KEY_BY_ID,
 } request_kind_t;
 
@@ -56,58 +47,21 @@ struct private_skip_client_t {
 	void *log_ctx;
 };
 
-static void client_log(private_skip_client_t *this, int level,
-					   const char *fmt, ...)
-{
-	va_list args;
-
-	if (this->log)
-	{
-		va_start(args, fmt);
-		this->log(this->log_ctx, level, fmt, args);
-		va_end(args);
-	}
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long long ms)
-{
-	struct timespec ts = {
-		.tv_sec = ms / 1000,
-		.tv_nsec = (ms % 1000) * 1000000,
-	};
-
-	nanosleep(&ts, NULL);
-}
-
 /**
- * Whether a failed attempt may be repeated.
- *
- * @param kind		what the request asks for
- * @param status	result of the attempt
- * @param code		HTTP status of the KP's answer, 0 if there was none
- * @param sent		whether the request went out
+ * Map a KP answer other than 200 (SKIP draft, Tables 3, 7, 9).
  */
-static bool may_retry(request_kind_t kind, skip_status_t status, long code,
-					  bool sent)
+static skip_status_t map_answer(const char *method, const char *target,
+								const skip_http_response_t *response,
+								skip_error_t *err)
 {
-	if (kind == REQUEST_PLAIN)
-	{
-		return skip_status_retryable(status);
-	}
-	if (code)
-	{	/* a complete answer: the KP did not hand out the key */
-		return status == SKIP_ERR_BAD_REQUEST || skip_status_retryable(status);
-	}
-	/* no answer: repeat only what never reached the KP */
-	return !sent && skip_status_retryable(status);
+	char message[128];
+
+	skip_json_error_message(response->body, response->len, message,
+							sizeof(message));
+	return skip_error_set(err, skip_status_from_http(response->code),
+						  response->code, "%s %s: HTTP %ld%s%s", method,
+						  target, response->code, message[0] ? ", " : "",
+						  message);
 }
 
 /**
@@ -118,84 +72,17 @@ static skip_status_t request(private_skip_client_t *this, const char *target,
 							 request_kind_t kind, unsigned budget_ms,
 							 skip_http_response_t *response, skip_error_t *err)
 {
-	long long start = now_ms();
-	long long deadline = start + (budget_ms ? budget_ms : this->timeout_ms);
-	long long remaining, delay = RETRY_DELAY_MS;
-	skip_http_mode_t mode;
-	char message[128];
-	skip_status_t status;
-	int attempt;
-	long code;
+	skip_request_t req = {
+		.target = target,
+		.kind = kind == REQUEST_KEY_BY_ID ? SKIP_REQUEST_ONCE
+										  : SKIP_REQUEST_PLAIN,
+		.wait_status = SKIP_ERR_BAD_REQUEST,
+		.map = map_answer,
+	};
 
-	mode = kind == REQUEST_KEY_BY_ID ? SKIP_HTTP_ONCE : SKIP_HTTP_REPEATABLE;
-	for (attempt = 1; ; attempt++)
-	{
-		remaining = deadline - now_ms();
-		code = 0;
-		status = this->http->get(this->http, target,
-								 remaining > 0 ? (unsigned)remaining : 1,
-								 mode, response, err);
-		if (status == SKIP_OK)
-		{
-			if (response->code == 200)
-			{
-				client_log(this, 2, "GET %s%s: 200 in %lld ms",
-						   this->http->get_url(this->http), target,
-						   now_ms() - start);
-				return SKIP_OK;
-			}
-			skip_json_error_message(response->body, response->len,
-									message, sizeof(message));
-			status = skip_error_set(err, skip_status_from_http(response->code),
-								response->code, "GET %s: HTTP %ld%s%s", target,
-								response->code, message[0] ? ", " : "", message);
-			code = response->code;
-			skip_http_response_clear(response);
-		}
-		if (!may_retry(kind, status, code, response->sent))
-		{
-			if (kind == REQUEST_KEY_BY_ID && !code && response->sent)
-			{
-				client_log(this, 1, "GET %s%s: %s after the request went out, "
-						   "not repeated (the KP may have consumed the key)",
-						   this->http->get_url(this->http), target,
-						   skip_status_name(status));
-			}
-			return status;
-		}
-		remaining = deadline - now_ms();
-		if (remaining <= delay)
-		{
-			return status;
-		}
-		client_log(this, 2, "GET %s%s failed (%s), attempt %d, retrying in "
-				   "%lld ms", this->http->get_url(this->http), target,
-				   skip_status_name(status), attempt, delay);
-		sleep_ms(delay);
-		delay = delay * 2 > RETRY_DELAY_MAX_MS ? RETRY_DELAY_MAX_MS : delay * 2;
-	}
-}
-
-/**
- * Percent-encode a validated system ID for a query string.
- */
-static char *escape(const char *value, skip_error_t *err)
-{
-	char *curl_escaped, *copy;
-
-	curl_escaped = curl_easy_escape(NULL, value, 0);
-	if (!curl_escaped)
-	{
-		skip_error_set(err, SKIP_ERR_NOMEM, 0, "out of memory");
-		return NULL;
-	}
-	copy = strdup(curl_escaped);
-	curl_free(curl_escaped);
-	if (!copy)
-	{
-		skip_error_set(err, SKIP_ERR_NOMEM, 0, "out of memory");
-	}
-	return copy;
+	return skip_request(this->http, &req, budget_ms ? budget_ms
+												   : this->timeout_ms,
+						this->log, this->log_ctx, response, err);
 }
 
 static skip_status_t check_remote(const char *remote, skip_error_t *err)
@@ -278,7 +165,7 @@ static skip_status_t get_key(skip_client_t *public, const char *remote,
 		return skip_error_set(err, SKIP_ERR_INVALID_ARG, 0,
 							  "invalid key size %u", bits);
 	}
-	escaped = escape(remote, err);
+	escaped = skip_http_escape(remote, err);
 	if (!escaped)
 	{
 		return SKIP_ERR_NOMEM;
@@ -314,7 +201,7 @@ static skip_status_t get_key_by_id(skip_client_t *public, const char *key_id,
 	{
 		return status;
 	}
-	escaped = escape(remote, err);
+	escaped = skip_http_escape(remote, err);
 	if (!escaped)
 	{
 		return SKIP_ERR_NOMEM;

@@ -60,6 +60,10 @@ struct skip_client_t {
 	 * GET /key?remoteSystemID=...[&size=...]: a new key shared with the KP
 	 * of the given remote system.
 	 *
+	 * ETSI 014: enc_keys with the peer's SAE ID as slave, one key; the
+	 * key_ID is kept byte-exact in key->key_id. 5xx answers and lost
+	 * connections are repeated within the budget.
+	 *
 	 * @param remote	remote system ID (validated)
 	 * @param bits		key size to request, 0 for the KP's default (256)
 	 * @param budget_ms	time budget of this call, 0 for the configured one
@@ -80,6 +84,11 @@ struct skip_client_t {
 	 * answered (answer lost, cut off or unreadable); only requests that
 	 * provably never went out and complete 400/5xx answers are repeated.
 	 *
+	 * ETSI 014: dec_keys with the peer's SAE ID as master; the answer must
+	 * carry key_id byte-exact. "Not found" (404, or a 4xx whose message
+	 * says "not found") is SKIP_ERR_NOT_FOUND and asked again as above;
+	 * other 4xx are final (SKIP_ERR_BAD_REQUEST, 401: SKIP_ERR_FORBIDDEN).
+	 *
 	 * @param key_id	keyId (validated)
 	 * @param remote	remote system ID (validated)
 	 * @param budget_ms	time budget of this call, 0 for the configured one
@@ -91,7 +100,7 @@ struct skip_client_t {
 								   skip_key_t **key, skip_error_t *err);
 
 	/**
-	 * GET /entropy[?minentropy=...]
+	 * GET /entropy[?minentropy=...] (ETSI 014: SKIP_ERR_INVALID_ARG)
 	 *
 	 * @param bits		entropy to request, 0 for the KP's default (256)
 	 * @param entropy	receives the random bytes
@@ -142,6 +151,18 @@ skip_client_t *skip_source_create(const skip_kp_config_t *config,
 /**
  * Create an ETSI GS QKD 014 client (SAE side): status as capabilities,
  * enc_keys as get_key, dec_keys as get_key_by_id. No GET /entropy.
+ *
+ * Needs auth SKIP_AUTH_CERT with ca_file, cert_file and key_file (mutual
+ * TLS; PSK mode is refused) and sae_id. get_capabilities() synthesizes:
+ * local_system_id = sae_id, remote_system_ids = remote_sae_ids (or "*"),
+ * key = true, algorithm = a description with the KME IDs and key counts of
+ * the status of the first remote SAE ID without glob characters (none:
+ * the status is not asked). A status naming another KME than kme_id fails
+ * with SKIP_ERR_PROTOCOL; few stored keys are logged at level 1. get_key()
+ * and get_key_by_id() refuse SAE IDs that match no remote_sae_ids glob.
+ * HTTP answers: 401 SKIP_ERR_FORBIDDEN, not found SKIP_ERR_NOT_FOUND,
+ * other 4xx SKIP_ERR_BAD_REQUEST, 5xx SKIP_ERR_UNAVAILABLE; the KME's
+ * message (or FastAPI's detail) is quoted escaped in err->detail.
  *
  * @param config	how to reach the KME (copied); protocol ETSI014
  * @param err		receives the reason on failure (may be NULL)

@@ -64,7 +64,8 @@ typedef struct {
 	const char *url;
 	/** authentication mode */
 	skip_auth_t auth;
-	/** also allow TLS 1.2 (with the draft's TLS 1.2 suites) */
+	/** also allow TLS 1.2 (SKIP: the draft's TLS 1.2 suites; ETSI 014:
+	 *  SKIP_TLS12_ETSI_SUITES) */
 	bool allow_tls12;
 	/** SKIP_AUTH_CERT: CA file to verify the KP with (required) */
 	const char *ca_file;

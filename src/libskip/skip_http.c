@@ -174,6 +174,8 @@ static CURLcode ssl_ctx_cb(CURL *curl, void *ssl_ctx, void *user)
 static CURL *create_handle(private_skip_http_t *this)
 {
 	bool psk = this->config.auth == SKIP_AUTH_PSK;
+	bool etsi = this->config.protocol == SKIP_PROTOCOL_ETSI014;
+	const char *tls12;
 	long version;
 	CURL *curl;
 
@@ -184,6 +186,10 @@ static CURL *create_handle(private_skip_http_t *this)
 	}
 	version = this->config.allow_tls12 ? CURL_SSLVERSION_TLSv1_2
 										: CURL_SSLVERSION_TLSv1_3;
+	/* KMEs are not bound to the draft's suites: OpenSSL's TLS 1.3 defaults
+	 * (all AEAD) and ECDHE-AEAD suites in TLS 1.2 */
+	tls12 = psk ? SKIP_TLS12_PSK_SUITES
+				: etsi ? SKIP_TLS12_ETSI_SUITES : SKIP_TLS12_CERT_SUITES;
 	/* a failing option means this libcurl lacks TLS features we rely on */
 	if (curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L) ||
 		curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https") ||
@@ -200,9 +206,9 @@ static CURL *create_handle(private_skip_http_t *this)
 #endif
 		curl_easy_setopt(curl, CURLOPT_SSLVERSION,
 						 version | CURL_SSLVERSION_MAX_TLSv1_3) ||
-		curl_easy_setopt(curl, CURLOPT_TLS13_CIPHERS, SKIP_TLS13_SUITE) ||
-		curl_easy_setopt(curl, CURLOPT_SSL_CIPHER_LIST,
-						 psk ? SKIP_TLS12_PSK_SUITES : SKIP_TLS12_CERT_SUITES) ||
+		(!etsi &&
+		 curl_easy_setopt(curl, CURLOPT_TLS13_CIPHERS, SKIP_TLS13_SUITE)) ||
+		curl_easy_setopt(curl, CURLOPT_SSL_CIPHER_LIST, tls12) ||
 		curl_easy_setopt(curl, CURLOPT_SSL_CTX_FUNCTION, ssl_ctx_cb) ||
 		curl_easy_setopt(curl, CURLOPT_SSL_CTX_DATA, this))
 	{
@@ -365,12 +371,36 @@ static bool request_sent(CURLcode res, prereq_t *prereq)
 #endif
 }
 
-static skip_status_t http_get(skip_http_t *public, const char *target,
-							  unsigned timeout_ms, skip_http_mode_t mode,
-							  skip_http_response_t *response,
-							  skip_error_t *err)
+/**
+ * Headers of a request with a JSON body; "Expect:" keeps libcurl from
+ * waiting for a 100-continue.
+ */
+static struct curl_slist *json_headers(void)
 {
-	private_skip_http_t *this = (private_skip_http_t*)public;
+	struct curl_slist *headers, *more;
+
+	headers = curl_slist_append(NULL, "Content-Type: application/json");
+	if (!headers)
+	{
+		return NULL;
+	}
+	more = curl_slist_append(headers, "Expect:");
+	if (!more)
+	{
+		curl_slist_free_all(headers);
+	}
+	return more;
+}
+
+/**
+ * Send a GET (body NULL) or a POST request.
+ */
+static skip_status_t perform(private_skip_http_t *this, const char *target,
+							 const char *post, size_t post_len,
+							 unsigned timeout_ms, skip_http_mode_t mode,
+							 skip_http_response_t *response, skip_error_t *err)
+{
+	struct curl_slist *headers = NULL;
 	char errbuf[CURL_ERROR_SIZE] = "";
 	prereq_t prereq = { .once = mode == SKIP_HTTP_ONCE };
 	body_t body = {};
@@ -381,18 +411,34 @@ static skip_status_t http_get(skip_http_t *public, const char *target,
 	long code = 0;
 
 	memset(response, 0, sizeof(*response));
+	if (post && !(headers = json_headers()))
+	{
+		return skip_error_set(err, SKIP_ERR_NOMEM, 0, "out of memory");
+	}
 	if (asprintf(&url, "%s%s", this->url, target) < 0)
 	{
+		curl_slist_free_all(headers);
 		return skip_error_set(err, SKIP_ERR_NOMEM, 0, "out of memory");
 	}
 	curl = acquire(this, &slot);
 	if (!curl)
 	{
+		curl_slist_free_all(headers);
 		free(url);
 		return skip_error_set(err, SKIP_ERR_INTERNAL, 0,
 							  "libcurl lacks a required TLS option");
 	}
 	curl_easy_setopt(curl, CURLOPT_URL, url);
+	if (post)
+	{	/* libcurl sends the caller's buffer, it does not copy it */
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, post);
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)post_len);
+		curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+	}
+	else
+	{
+		curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+	}
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
@@ -406,7 +452,14 @@ static skip_status_t http_get(skip_http_t *public, const char *target,
 #ifdef HAVE_PREREQ
 	curl_easy_setopt(curl, CURLOPT_PREREQDATA, NULL);
 #endif
+	if (post)
+	{	/* the handle is reused: forget the body and the headers */
+		curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, NULL);
+		curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+	}
 	release(this, slot, curl);
+	curl_slist_free_all(headers);
 	free(url);
 
 	response->sent = res == CURLE_OK || request_sent(res, &prereq);
@@ -422,6 +475,25 @@ static skip_status_t http_get(skip_http_t *public, const char *target,
 	response->body = body.buf;
 	response->len = body.len;
 	return SKIP_OK;
+}
+
+static skip_status_t http_get(skip_http_t *public, const char *target,
+							  unsigned timeout_ms, skip_http_mode_t mode,
+							  skip_http_response_t *response,
+							  skip_error_t *err)
+{
+	return perform((private_skip_http_t*)public, target, NULL, 0, timeout_ms,
+				   mode, response, err);
+}
+
+static skip_status_t http_post(skip_http_t *public, const char *target,
+							   const char *body, size_t len,
+							   unsigned timeout_ms, skip_http_mode_t mode,
+							   skip_http_response_t *response,
+							   skip_error_t *err)
+{
+	return perform((private_skip_http_t*)public, target, body ? body : "",
+				   len, timeout_ms, mode, response, err);
 }
 
 static const char *get_url(skip_http_t *public)
@@ -529,6 +601,7 @@ skip_http_t *skip_http_create(const skip_kp_config_t *config, skip_error_t *err)
 		return NULL;
 	}
 	this->public.get = http_get;
+	this->public.post = http_post;
 	this->public.get_url = get_url;
 	this->public.destroy = destroy;
 	this->config = *config;
@@ -569,6 +642,25 @@ skip_http_t *skip_http_create(const skip_kp_config_t *config, skip_error_t *err)
 	this->config.cert_file = this->cert_file;
 	this->config.key_file = this->key_file;
 	return &this->public;
+}
+
+char *skip_http_escape(const char *value, skip_error_t *err)
+{
+	char *curl_escaped, *copy;
+
+	curl_escaped = curl_easy_escape(NULL, value, 0);
+	if (!curl_escaped)
+	{
+		skip_error_set(err, SKIP_ERR_NOMEM, 0, "out of memory");
+		return NULL;
+	}
+	copy = strdup(curl_escaped);
+	curl_free(curl_escaped);
+	if (!copy)
+	{
+		skip_error_set(err, SKIP_ERR_NOMEM, 0, "out of memory");
+	}
+	return copy;
 }
 
 void skip_http_response_clear(skip_http_response_t *response)

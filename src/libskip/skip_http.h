@@ -11,7 +11,8 @@
  * @defgroup skip_http skip_http
  * @{ @ingroup libskip
  *
- * HTTPS GET to one KP with libcurl: TLS modes of the draft, bounded bodies,
+ * HTTPS GET and POST to one KP with libcurl: TLS modes of the draft (or,
+ * for ETSI GS QKD 014, mutual TLS with common suites), bounded bodies,
  * a pool of reusable connections so that concurrent callers never wait for
  * each other and no lock is held during I/O.
  */
@@ -78,6 +79,25 @@ struct skip_http_t {
 						 skip_http_response_t *response, skip_error_t *err);
 
 	/**
+	 * Send one POST request with a JSON body (Content-Type
+	 * application/json); otherwise as get().
+	 *
+	 * @param target		path and query, starting with '/', already escaped
+	 * @param body			request body, sent as it is
+	 * @param len			length of body
+	 * @param timeout_ms	budget for this request
+	 * @param mode			whether the request may reach the KP twice
+	 * @param response		receives the answer, clear it with
+	 *						skip_http_response_clear()
+	 * @param err			receives the reason on failure (may be NULL)
+	 * @return				SKIP_OK if the KP answered
+	 */
+	skip_status_t (*post)(skip_http_t *this, const char *target,
+						  const char *body, size_t len, unsigned timeout_ms,
+						  skip_http_mode_t mode, skip_http_response_t *response,
+						  skip_error_t *err);
+
+	/**
 	 * Base URL of the KP.
 	 */
 	const char *(*get_url)(skip_http_t *this);
@@ -91,12 +111,25 @@ struct skip_http_t {
 /**
  * Create a connection pool to a KP.
  *
+ * The TLS suites follow config->protocol: the SKIP draft's suites for SKIP;
+ * for ETSI GS QKD 014 OpenSSL's TLS 1.3 defaults and SKIP_TLS12_ETSI_SUITES.
+ *
  * @param config	KP settings (copied)
  * @param err		receives the reason on failure (may be NULL)
  * @return			pool, NULL if the settings are unusable
  */
 skip_http_t *skip_http_create(const skip_kp_config_t *config,
 							  skip_error_t *err);
+
+/**
+ * Percent-encode a validated ID (any byte but NUL) for a URL path or query:
+ * every byte but RFC 3986's unreserved characters becomes %XX.
+ *
+ * @param value		NUL-terminated ID
+ * @param err		receives the reason on failure (may be NULL)
+ * @return			malloc()ed escaped copy, NULL if out of memory
+ */
+char *skip_http_escape(const char *value, skip_error_t *err);
 
 /**
  * Wipe and free the body of a response (it may hold a key).

@@ -125,6 +125,110 @@ static int count_members(const char *body, size_t len)
 	return count;
 }
 
+/**
+ * Count the members of all objects, at every depth, in text json-c already
+ * accepted as valid JSON nested at most SKIP_JSON_DEPTH_MAX deep.
+ */
+static size_t count_all_members(const char *body, size_t len)
+{
+	bool object[SKIP_JSON_DEPTH_MAX + 2] = {};
+	bool want_key = false;
+	size_t i, count = 0;
+	int depth = 0;
+
+	for (i = 0; i < len; i++)
+	{
+		switch (body[i])
+		{
+			case '"':
+				if (want_key)
+				{
+					count++;
+					want_key = false;
+				}
+				for (i++; i < len && body[i] != '"'; i++)
+				{
+					if (body[i] == '\\')
+					{	/* skip the escaped character */
+						i++;
+					}
+				}
+				break;
+			case '{':
+			case '[':
+				if (depth <= SKIP_JSON_DEPTH_MAX)
+				{
+					object[++depth] = body[i] == '{';
+				}
+				want_key = body[i] == '{';
+				break;
+			case '}':
+			case ']':
+				depth = depth > 0 ? depth - 1 : 0;
+				want_key = false;
+				break;
+			case ',':
+				want_key = object[depth];
+				break;
+			default:
+				break;
+		}
+	}
+	return count;
+}
+
+/**
+ * Count the members json-c kept, at every depth.
+ */
+static size_t count_tree_members(json_object *obj)
+{
+	size_t i, count = 0;
+
+	switch (json_object_get_type(obj))
+	{
+		case json_type_array:
+			for (i = 0; i < json_object_array_length(obj); i++)
+			{
+				count += count_tree_members(json_object_array_get_idx(obj, i));
+			}
+			break;
+		case json_type_object:
+		{
+			json_object_object_foreach(obj, name, value)
+			{
+				(void)name;
+				count += 1 + count_tree_members(value);
+			}
+			break;
+		}
+		default:
+			break;
+	}
+	return count;
+}
+
+json_object *skip_json_parse_nested(const char *body, size_t len,
+									size_t max_len, int max_depth,
+									skip_error_t *err)
+{
+	json_object *obj;
+
+	if (max_depth > SKIP_JSON_DEPTH_MAX)
+	{
+		max_depth = SKIP_JSON_DEPTH_MAX;
+	}
+	obj = skip_json_parse_object(body, len, max_len, max_depth, err);
+	/* a duplicate anywhere: json-c kept fewer members than the text has */
+	if (obj && count_all_members(body, len) != count_tree_members(obj))
+	{
+		skip_error_set(err, SKIP_ERR_PROTOCOL, 0, "duplicate field in JSON "
+					   "object");
+		skip_json_put_wiped(obj);
+		return NULL;
+	}
+	return obj;
+}
+
 json_object *skip_json_parse_object(const char *body, size_t len,
 									size_t max_len, int max_depth,
 									skip_error_t *err)

@@ -114,6 +114,24 @@ json_object *skip_json_parse_object(const char *body, size_t len,
 									skip_error_t *err);
 
 /**
+ * Parse a JSON object as skip_json_parse_object() does, for bodies with
+ * nested objects: duplicate members are refused at every depth.
+ *
+ * @param body		the text, not necessarily NUL-terminated
+ * @param len		length of body
+ * @param max_len	largest body accepted
+ * @param max_depth	deepest nesting accepted, at most SKIP_JSON_DEPTH_MAX
+ * @param err		receives the reason on failure (may be NULL)
+ * @return			the object, NULL on failure
+ */
+json_object *skip_json_parse_nested(const char *body, size_t len,
+									size_t max_len, int max_depth,
+									skip_error_t *err);
+
+/** deepest nesting skip_json_parse_nested() accepts */
+#define SKIP_JSON_DEPTH_MAX 32
+
+/**
  * A string member of an object, refusing strings with embedded NUL (\u0000).
  *
  * @param obj		object

@@ -39,13 +39,15 @@ typedef enum {
 	SKIP_ERR_BAD_REQUEST,
 	/** 401/403: the KP does not accept this client (not in the draft) */
 	SKIP_ERR_FORBIDDEN,
-	/** 404: the KP does not know the path */
+	/** 404: the KP does not know the path (ETSI 014: the KME does not have
+	 *  the key, 404 or a 4xx saying "not found") */
 	SKIP_ERR_NOT_FOUND,
 	/** 405: the KP refused the method */
 	SKIP_ERR_METHOD,
 	/** 500: the KP failed to read or zeroize the key */
 	SKIP_ERR_SERVER,
-	/** 503: the KP has no entropy/keys available right now */
+	/** 503: the KP has no entropy/keys available right now (ETSI 014: any
+	 *  5xx) */
 	SKIP_ERR_UNAVAILABLE,
 	/** any other unexpected HTTP status */
 	SKIP_ERR_HTTP,

@@ -12,6 +12,8 @@
 #include <fnmatch.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 static int hex_value(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -47,6 +49,24 @@ bool skip_key_id_valid(const char *s, size_t len)
 	for (i = 0; i < len; i++)
 	{
 		if (hex_value(s[i]) < 0)
+		{
+			return false;
+		}
+	}
+	return true;
+}
+
+bool skip_etsi_key_id_valid(const char *s, size_t len)
+{
+	size_t i;
+
+	if (!s || len < 1 || len > SKIP_ETSI_KEY_ID_MAX)
+	{
+		return false;
+	}
+	for (i = 0; i < len; i++)
+	{
+		if (s[i] < 0x21 || s[i] > 0x7e)
 		{
 			return false;
 		}
@@ -103,6 +123,72 @@ bool skip_hex_decode(const char *hex, size_t len, uint8_t *out)
 		}
 		out[i / 2] = (uint8_t)(hi << 4 | lo);
 	}
+	return true;
+}
+
+/**
+ * Value of a character of the base64 alphabet, -1 for any other.
+ */
+static int base64_value(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+	{
+		return c - 'A';
+	}
+	if (c >= 'a' && c <= 'z')
+	{
+		return c - 'a' + 26;
+	}
+	if (c >= '0' && c <= '9')
+	{
+		return c - '0' + 52;
+	}
+	if (c == '+')
+	{
+		return 62;
+	}
+	if (c == '/')
+	{
+		return 63;
+	}
+	return -1;
+}
+
+bool skip_base64_decode(const char *in, size_t len, uint8_t *out,
+						size_t *out_len)
+{
+	size_t i, pad = 0;
+	int n;
+
+	if (!in || !len || len % 4 || len > SKIP_BASE64_MAX)
+	{
+		return false;
+	}
+	if (in[len - 1] == '=')
+	{
+		pad = in[len - 2] == '=' ? 2 : 1;
+	}
+	/* EVP_DecodeBlock() skips white space and accepts padding anywhere in
+	 * the last block: check the text first, so the length is exact */
+	for (i = 0; i < len - pad; i++)
+	{
+		if (base64_value(in[i]) < 0)
+		{
+			return false;
+		}
+	}
+	/* canonical: the bits the padding leaves over are zero */
+	if ((pad == 2 && (base64_value(in[len - 3]) & 0x0f)) ||
+		(pad == 1 && (base64_value(in[len - 2]) & 0x03)))
+	{
+		return false;
+	}
+	n = EVP_DecodeBlock(out, (const unsigned char*)in, (int)len);
+	if (n < 0 || (size_t)n != len / 4 * 3)
+	{
+		return false;
+	}
+	*out_len = (size_t)n - pad;
 	return true;
 }
 

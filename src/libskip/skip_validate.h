@@ -40,6 +40,12 @@
 #define SKIP_KEY_ID_MAX_HEX 128
 
 /**
+ * Longest ETSI GS QKD 014 key_ID accepted, in bytes (the spec's UUIDs have
+ * 36; key_IDs are opaque strings, kept byte-exact).
+ */
+#define SKIP_ETSI_KEY_ID_MAX 128
+
+/**
  * Longest key accepted, in bytes (the draft's default is 256 bit).
  */
 #define SKIP_KEY_MAX_BYTES 1024
@@ -61,6 +67,15 @@ bool skip_system_id_valid(const char *s, size_t len);
  * SKIP_KEY_ID_MAX_HEX) of hex digits, either case.
  */
 bool skip_key_id_valid(const char *s, size_t len);
+
+/**
+ * Whether len bytes at s form a valid ETSI GS QKD 014 key_ID: 1 to
+ * SKIP_ETSI_KEY_ID_MAX bytes of printable ASCII without space (0x21-0x7e).
+ * key_IDs are opaque: not every KME sends RFC 4122 UUIDs. They are
+ * percent-encoded in URLs, JSON-escaped in bodies and escaped with
+ * skip_escape() in logs.
+ */
+bool skip_etsi_key_id_valid(const char *s, size_t len);
 
 /**
  * Whether len bytes at s are printable ASCII (0x20-0x7e), at most max bytes.
@@ -85,6 +100,22 @@ bool skip_glob_match(const char *pattern, const char *system_id);
  * @return			false if a character is not a hex digit or len is odd
  */
 bool skip_hex_decode(const char *hex, size_t len, uint8_t *out);
+
+/**
+ * Decode canonical RFC 4648 base64 (standard alphabet, padded to a multiple
+ * of 4 characters, no white space, unused bits zero) with OpenSSL.
+ *
+ * @param in		the text
+ * @param len		length of in, at most SKIP_BASE64_MAX
+ * @param out		receives the bytes, room for len / 4 * 3 of them
+ * @param out_len	receives the number of bytes decoded
+ * @return			false if in is not canonical base64
+ */
+bool skip_base64_decode(const char *in, size_t len, uint8_t *out,
+						size_t *out_len);
+
+/** longest base64 text skip_base64_decode() accepts */
+#define SKIP_BASE64_MAX (1024 * 1024)
 
 /**
  * Encode len bytes as lowercase hex into out (2*len+1 bytes, NUL-terminated).

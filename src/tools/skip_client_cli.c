@@ -8,9 +8,9 @@
  */
 
 /**
- * skip-client: ask a Key Provider with the same SKIP client the plugin uses,
- * to check a KP's reachability, TLS settings and answers from a gateway.
- * Prints keyIds and sizes, never keys.
+ * skip-client: ask a Key Provider (SKIP) or a KME (ETSI GS QKD 014) with the
+ * same client the plugin uses, to check its reachability, TLS settings and
+ * answers from a gateway. Prints key IDs and sizes, never keys.
  */
 
 #include <skip_client.h>
@@ -24,14 +24,24 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 "usage: skip-client --url URL [TLS options] COMMAND\n"
+"       skip-client --protocol etsi014 --url URL --ca FILE --cert FILE\n"
+"                   --key FILE --sae-id ID [ETSI options] ETSI-COMMAND\n"
 "\n"
-"commands:\n"
+"commands (SKIP):\n"
 "  capabilities             GET /capabilities\n"
 "  key REMOTE [BITS]        GET /key?remoteSystemID=REMOTE[&size=BITS]\n"
 "  key-by-id KEYID REMOTE   GET /key/KEYID?remoteSystemID=REMOTE\n"
 "  entropy [BITS]           GET /entropy[?minentropy=BITS]\n"
 "\n"
+"commands (ETSI GS QKD 014):\n"
+"  status [PEER_SAE]        GET /api/v1/keys/PEER_SAE/status (default: the\n"
+"                           first --remote-sae-id without glob characters)\n"
+"  key PEER_SAE [BITS]      enc_keys: a new key shared with PEER_SAE\n"
+"  key-by-id PEER_SAE KEY_ID\n"
+"                           dec_keys: the key KEY_ID PEER_SAE got\n"
+"\n"
 "options:\n"
+"  --protocol skip|etsi014  protocol of the key source [skip]\n"
 "  --url URL                KP base URL (https://host:port)\n"
 "  --psk-identity ID        authenticate with a PSK (TLS 1.3 external PSK)\n"
 "  --psk-file FILE          the PSK, hex-encoded\n"
@@ -39,6 +49,11 @@ static void usage(FILE *out)
 "  --cert FILE --key FILE   certificate mode: client certificate and key\n"
 "  --tls12                  also allow TLS 1.2\n"
 "  --timeout SECONDS        budget of the operation [2.5]\n"
+"  --sae-id ID              ETSI: our SAE ID (required)\n"
+"  --kme-id ID              ETSI: the KME ID the status must name\n"
+"  --remote-sae-id GLOB     ETSI: a peer's SAE ID keys may be asked for\n"
+"                           (repeatable; default any)\n"
+"  --etsi-get               ETSI: GET forms of enc_keys and dec_keys\n"
 "  -v, --verbose            print request details\n");
 }
 
@@ -62,6 +77,84 @@ static unsigned parse_bits(const char *arg)
 		exit(2);
 	}
 	return (unsigned)value;
+}
+
+static int report(skip_status_t status, skip_error_t *err)
+{
+	if (status != SKIP_OK)
+	{
+		fprintf(stderr, "skip-client: %s: %s\n", skip_status_name(err->status),
+				err->detail);
+		printf("error=%s\nhttp=%ld\n", skip_status_name(err->status),
+			   err->http_code);
+		return 1;
+	}
+	return 0;
+}
+
+/**
+ * Print a key_ID (escaped: it comes from the KME) and the size.
+ */
+static void print_key(const char *name, skip_key_t *key)
+{
+	char escaped[4 * SKIP_ETSI_KEY_ID_MAX + 1];
+
+	skip_escape(key->key_id, escaped, sizeof(escaped));
+	printf("%s=%s\nbits=%zu\n", name, escaped, key->key_len * 8);
+	skip_key_destroy(key);
+}
+
+static int run_etsi(skip_client_t *client, int argc, char *argv[])
+{
+	skip_capabilities_t *caps;
+	skip_error_t err = {};
+	skip_key_t *key;
+	skip_status_t status;
+	char escaped[SKIP_SYSTEM_ID_LOG_MAX];
+	const char *cmd = argv[0];
+	size_t i;
+
+	if (strcmp(cmd, "status") == 0 && argc <= 2)
+	{
+		status = client->get_capabilities(client, &caps, &err);
+		if (status == SKIP_OK)
+		{
+			skip_escape(caps->local_system_id, escaped, sizeof(escaped));
+			printf("sae_id=%s\nkme=%s\n", escaped, caps->algorithm);
+			for (i = 0; i < caps->remote_system_id_count; i++)
+			{
+				skip_escape(caps->remote_system_ids[i], escaped,
+							sizeof(escaped));
+				printf("remote_sae_id=%s\n", escaped);
+			}
+			skip_capabilities_destroy(caps);
+		}
+	}
+	else if (strcmp(cmd, "key") == 0 && (argc == 2 || argc == 3))
+	{
+		status = client->get_key(client, argv[1],
+								 argc == 3 ? parse_bits(argv[2]) : 0, 0, &key,
+								 &err);
+		if (status == SKIP_OK)
+		{
+			print_key("key_ID", key);
+		}
+	}
+	else if (strcmp(cmd, "key-by-id") == 0 && argc == 3)
+	{
+		status = client->get_key_by_id(client, argv[2], argv[1], 0, &key,
+									   &err);
+		if (status == SKIP_OK)
+		{
+			print_key("key_ID", key);
+		}
+	}
+	else
+	{
+		usage(stderr);
+		return 2;
+	}
+	return report(status, &err);
 }
 
 static int run(skip_client_t *client, int argc, char *argv[])
@@ -132,15 +225,7 @@ static int run(skip_client_t *client, int argc, char *argv[])
 		usage(stderr);
 		return 2;
 	}
-	if (status != SKIP_OK)
-	{
-		fprintf(stderr, "skip-client: %s: %s\n", skip_status_name(err.status),
-				err.detail);
-		printf("error=%s\nhttp=%ld\n", skip_status_name(err.status),
-			   err.http_code);
-		return 1;
-	}
-	return 0;
+	return report(status, &err);
 }
 
 int main(int argc, char *argv[])
@@ -155,11 +240,18 @@ int main(int argc, char *argv[])
 		{ "tls12", no_argument, NULL, '2' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "protocol", required_argument, NULL, 'P' },
+		{ "sae-id", required_argument, NULL, 's' },
+		{ "kme-id", required_argument, NULL, 'K' },
+		{ "remote-sae-id", required_argument, NULL, 'r' },
+		{ "etsi-get", no_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	skip_kp_config_t config = {};
 	char *identity = NULL, *psk_file = NULL, errbuf[256];
+	const char **remotes = NULL;
+	unsigned count = 0;
 	skip_error_t err = {};
 	skip_client_t *client;
 	skip_psk_t psk;
@@ -196,6 +288,35 @@ int main(int argc, char *argv[])
 			case 'v':
 				config.log = log_cb;
 				break;
+			case 'P':
+				if (strcmp(optarg, "etsi014") == 0)
+				{
+					config.protocol = SKIP_PROTOCOL_ETSI014;
+				}
+				else if (strcmp(optarg, "skip") != 0)
+				{
+					fprintf(stderr, "unknown protocol '%s'\n", optarg);
+					return 2;
+				}
+				break;
+			case 's':
+				config.sae_id = optarg;
+				break;
+			case 'K':
+				config.kme_id = optarg;
+				break;
+			case 'r':
+				/* one spare entry for the peer of "status PEER_SAE" */
+				remotes = realloc(remotes, (count + 2) * sizeof(*remotes));
+				if (!remotes)
+				{
+					return 2;
+				}
+				remotes[count++] = optarg;
+				break;
+			case 'g':
+				config.etsi_get = true;
+				break;
 			case 'h':
 				usage(stdout);
 				return 0;
@@ -219,7 +340,21 @@ int main(int argc, char *argv[])
 		config.auth = SKIP_AUTH_PSK;
 		config.psk = &psk;
 	}
-	client = skip_client_create(&config, &err);
+	if (config.protocol == SKIP_PROTOCOL_ETSI014 &&
+		strcmp(argv[optind], "status") == 0 && optind + 1 < argc)
+	{	/* the status asked is that of the first remote SAE ID */
+		remotes = realloc(remotes, (count + 1) * sizeof(*remotes));
+		if (!remotes)
+		{
+			return 2;
+		}
+		memmove(remotes + 1, remotes, count * sizeof(*remotes));
+		remotes[0] = argv[optind + 1];
+		count++;
+	}
+	config.remote_sae_ids = remotes;
+	config.remote_sae_id_count = count;
+	client = skip_source_create(&config, &err);
 	if (psk_file)
 	{
 		skip_memwipe(&psk, sizeof(psk));
@@ -229,7 +364,15 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "skip-client: %s\n", err.detail);
 		return 2;
 	}
-	status = run(client, argc - optind, argv + optind);
+	if (config.protocol == SKIP_PROTOCOL_ETSI014)
+	{
+		status = run_etsi(client, argc - optind, argv + optind);
+	}
+	else
+	{
+		status = run(client, argc - optind, argv + optind);
+	}
 	client->destroy(client);
+	free(remotes);
 	return status;
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# usage: testing/fuzz/run.sh [SECONDS] [TARGET...]
+# usage: testing/fuzz/run.sh [SECONDS] [TARGET...]   (TARGET: etsi_json or fuzz_etsi_json)
 #
 # Runs each fuzz target (all by default) for SECONDS (default 10) from its
 # seed corpus (testing/fuzz/corpus/TARGET, the SKIP draft's examples) and
@@ -28,6 +28,7 @@ fi
 
 failed=0
 for t in "${targets[@]}"; do
+	t=${t#fuzz_}
 	corpus=$out/corpus/$t
 	findings=$out/findings/$t
 	mkdir -p "$corpus" "$findings"

@@ -19,11 +19,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 struct hostile_kp_t {
 	SSL_CTX *ctx;
@@ -34,21 +36,48 @@ struct hostile_kp_t {
 	volatile bool stop;
 	volatile int requests;
 	char request_line[2048];
+	char request_body[4096];
+	char client_cn[64];
 	pthread_t thread;
 };
 
 
 /**
- * Read until the end of the request headers (or give up).
+ * Length of the body a request announces (Content-Length), 0 for none.
+ */
+static size_t content_length(const char *headers)
+{
+	const char *p = headers;
+
+	while ((p = strstr(p, "\r\n")))
+	{
+		p += 2;
+		if (strncasecmp(p, "Content-Length:", 15) == 0)
+		{
+			return strtoul(p + 15, NULL, 10);
+		}
+	}
+	return 0;
+}
+
+/**
+ * Read the request headers and the body they announce (or give up).
  */
 static bool read_request(hostile_kp_t *this, SSL *ssl)
 {
-	char buf[8192], *end;
-	size_t len = 0;
+	char buf[8192], *end, *body = NULL;
+	size_t len = 0, want = 0;
 	int n;
 
+	this->request_body[0] = '\0';
 	while (len < sizeof(buf) - 1)
 	{
+		if (body && len - (size_t)(body - buf) >= want)
+		{
+			snprintf(this->request_body, sizeof(this->request_body), "%.*s",
+					 (int)want, body);
+			return true;
+		}
 		n = SSL_read(ssl, buf + len, (int)(sizeof(buf) - 1 - len));
 		if (n <= 0)
 		{
@@ -56,12 +85,13 @@ static bool read_request(hostile_kp_t *this, SSL *ssl)
 		}
 		len += (size_t)n;
 		buf[len] = '\0';
-		if (strstr(buf, "\r\n\r\n"))
+		if (!body && (end = strstr(buf, "\r\n\r\n")))
 		{
+			body = end + 4;
+			want = content_length(buf);
 			end = strstr(buf, "\r\n");
 			snprintf(this->request_line, sizeof(this->request_line), "%.*s",
 					 (int)(end - buf), buf);
-			return true;
 		}
 	}
 	return false;
@@ -78,6 +108,15 @@ static void serve(hostile_kp_t *this, int fd)
 	SSL_set_fd(ssl, fd);
 	if (SSL_accept(ssl) == 1 && read_request(this, ssl))
 	{
+		X509 *peer = SSL_get1_peer_certificate(ssl);
+
+		if (peer)
+		{
+			X509_NAME_get_text_by_NID(X509_get_subject_name(peer),
+									  NID_commonName, this->client_cn,
+									  sizeof(this->client_cn));
+			X509_free(peer);
+		}
 		answer = &this->answers[this->requests < this->count ? this->requests
 															 : this->count - 1];
 		this->requests++;
@@ -191,6 +230,24 @@ int hostile_kp_requests(hostile_kp_t *this)
 const char *hostile_kp_request_line(hostile_kp_t *this)
 {
 	return this->request_line;
+}
+
+void hostile_kp_require_client_cert(hostile_kp_t *this, const char *ca)
+{
+	/* before the first connection: the thread only reads ctx on accept */
+	ck_assert_int_eq(SSL_CTX_load_verify_locations(this->ctx, ca, NULL), 1);
+	SSL_CTX_set_verify(this->ctx, SSL_VERIFY_PEER |
+					   SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+}
+
+const char *hostile_kp_client_cn(hostile_kp_t *this)
+{
+	return this->client_cn;
+}
+
+const char *hostile_kp_request_body(hostile_kp_t *this)
+{
+	return this->request_body;
 }
 
 void hostile_kp_stop(hostile_kp_t *this)

@@ -9,7 +9,8 @@
 
 /**
  * A hostile "KP" for tests of the SKIP client: a TLS server (certificate
- * mode) in a thread that answers one request per connection with scripted
+ * mode) in a thread that reads one request per connection (request line,
+ * headers, body) and answers it with scripted
  * raw bytes: truncated, chunked, oversized, garbage, or dripping slowly.
  */
 
@@ -71,6 +72,23 @@ int hostile_kp_requests(hostile_kp_t *this);
  * Request line of the last request read ("GET /path HTTP/1.1").
  */
 const char *hostile_kp_request_line(hostile_kp_t *this);
+
+/**
+ * Require a client certificate issued by the given CA (mutual TLS); call
+ * before the first connection.
+ */
+void hostile_kp_require_client_cert(hostile_kp_t *this, const char *ca);
+
+/**
+ * Common name of the last client certificate verified, "" if none.
+ */
+const char *hostile_kp_client_cn(hostile_kp_t *this);
+
+/**
+ * Body of the last request read (as announced by Content-Length), "" if
+ * it had none.
+ */
+const char *hostile_kp_request_body(hostile_kp_t *this);
 
 /**
  * Stop the server and free it.

@@ -21,11 +21,13 @@ int main(void)
 	Suite *(*const suites[])(void) = {
 		validate_suite,
 		json_suite,
+		etsi_json_suite,
 		wire_suite,
 		psk_suite,
 #ifdef HAVE_SKIP_KP
 		client_suite,
 		hostile_suite,
+		etsi_client_suite,
 #endif
 	};
 	SRunner *runner;

@@ -24,9 +24,11 @@
 
 Suite *validate_suite(void);
 Suite *json_suite(void);
+Suite *etsi_json_suite(void);
 Suite *wire_suite(void);
 Suite *psk_suite(void);
 Suite *client_suite(void);
 Suite *hostile_suite(void);
+Suite *etsi_client_suite(void);
 
 #endif /* TEST_SUITES_H_ */
