@@ -174,7 +174,7 @@ static bool fetch_capabilities(private_skip_kp_t *this)
 
 	if (this->client->get_capabilities(this->client, &caps, &err) != SKIP_OK)
 	{
-		DBG1(DBG_CFG, "SKIP KP '%s': GET /capabilities failed: %s (%s)",
+		DBG1(DBG_CFG, "SKIP KP '%s': capabilities (health check) failed: %s (%s)",
 			 this->name, skip_status_name(err.status), err.detail);
 		return FALSE;
 	}

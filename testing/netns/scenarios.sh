@@ -113,7 +113,7 @@ scenario_tls_psk_mismatch() {
 	KP_PROFILES_a=${KP_PROFILES_a/gw-a.psk/other.psk}
 	WAIT_KP_a=none
 	charons_up
-	wait_for "TLS failure logged" 5 log_has a "SKIP KP 'local': GET /capabilities failed: TLS failure"
+	wait_for "TLS failure logged" 5 log_has a "SKIP KP 'local': capabilities \(health check\) failed: TLS failure"
 	expect_failed_on_both
 	expect_log a "system ID of KP 'local' not known yet"
 	expect_log a "SKIP: KP 'local' provided no PPK|SKIP: no dynamic PPK for IKE_SA"
