@@ -211,18 +211,6 @@ out:
 	return SKIP_OK;
 }
 
-static bool all_zero(const uint8_t *bytes, size_t len)
-{
-	uint8_t acc = 0;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-	{
-		acc |= bytes[i];
-	}
-	return acc == 0;
-}
-
 /**
  * Decode the base64 key of an entry into key, checking its size.
  */
@@ -266,7 +254,7 @@ static skip_status_t decode_key(json_object *entry, unsigned key_bits,
 							  "need %d to %d", key->key_len * 8,
 							  SKIP_ETSI_MIN_KEY_BITS, SKIP_KEY_MAX_BYTES * 8);
 	}
-	if (all_zero(key->key, key->key_len))
+	if (skip_all_zero(key->key, key->key_len))
 	{
 		return skip_error_set(err, SKIP_ERR_PROTOCOL, 0, "key is all zeros");
 	}

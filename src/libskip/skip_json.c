@@ -413,18 +413,6 @@ static uint8_t *decode_hex_field(const char *name, const char *hex, size_t len,
 	return bytes;
 }
 
-static bool all_zero(const uint8_t *bytes, size_t len)
-{
-	uint8_t acc = 0;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-	{
-		acc |= bytes[i];
-	}
-	return acc == 0;
-}
-
 /**
  * Copy a validated system ID / glob string.
  */
@@ -688,7 +676,7 @@ skip_status_t skip_json_parse_key(const char *body, size_t len,
 		goto out;
 	}
 	key->key_len = hex_len / 2;
-	if (all_zero(key->key, key->key_len))
+	if (skip_all_zero(key->key, key->key_len))
 	{
 		skip_error_set(err, SKIP_ERR_PROTOCOL, 0, "key is all zeros");
 		goto out;

@@ -251,3 +251,15 @@ void skip_sanitize_printable(char *s)
 		}
 	}
 }
+
+bool skip_all_zero(const uint8_t *bytes, size_t len)
+{
+	uint8_t acc = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+	{
+		acc |= bytes[i];
+	}
+	return acc == 0;
+}

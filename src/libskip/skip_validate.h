@@ -155,6 +155,12 @@ static inline const char *skip_sid_log(const char *sid, skip_sid_log_t *buf)
 }
 
 /**
+ * Whether len bytes are all zero (a KP's broken key), in time that does not
+ * depend on where a non-zero byte is.
+ */
+bool skip_all_zero(const uint8_t *bytes, size_t len);
+
+/**
  * Replace every non-printable byte of a NUL-terminated string with '?'.
  */
 void skip_sanitize_printable(char *s);
