@@ -99,7 +99,7 @@ target_env() {
 SKIP_BUILD_DEPS="build-essential autoconf automake libtool pkg-config
 	libcurl4-openssl-dev libjson-c-dev libssl-dev libevent-dev check
 	libsubunit-dev openssl"
-SKIP_TEST_DEPS="iproute2 iputils-ping procps util-linux valgrind clang
+SKIP_TEST_DEPS="iproute2 iputils-ping procps util-linux valgrind clang jq
 	libclang-rt-14-dev nftables"
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }

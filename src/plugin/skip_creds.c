@@ -26,6 +26,9 @@ struct private_skip_creds_t {
 
 	/** per-IKE_SA state */
 	skip_sa_table_t *sas;
+
+	/** counters */
+	skip_stats_t *stats;
 };
 
 /**
@@ -146,6 +149,7 @@ static enumerator_t *get_ppk(private_skip_creds_t *this, ike_sa_t *ike_sa,
 	skip_sa_request_t request;
 	chunk_t cached = chunk_empty;
 	skip_error_t err = {};
+	skip_kp_t *from = NULL;
 	skip_key_t *key;
 
 	if (!skip_peer_cfg_dynamic(ike_sa->get_peer_cfg(ike_sa)))
@@ -177,8 +181,9 @@ static enumerator_t *get_ppk(private_skip_creds_t *this, ike_sa_t *ike_sa,
 	if (this->kps->get_key(this->kps, request.kp, request.local_sid,
 						   request.peer_sid,
 						   request.initiator ? NULL : request.key_id,
-						   &key, &err) != SKIP_OK)
+						   &key, &from, &err) != SKIP_OK)
 	{
+		this->stats->failure(this->stats, err.status);
 		snprintf(reason, sizeof(reason), "%s: %s",
 				 skip_status_name(err.status), err.detail);
 		this->sas->failed(this->sas, id, reason);
@@ -186,6 +191,7 @@ static enumerator_t *get_ppk(private_skip_creds_t *this, ike_sa_t *ike_sa,
 		memwipe(&request, sizeof(request));
 		return NULL;
 	}
+	this->stats->key(this->stats, !request.initiator, from != request.kp);
 	cached = chunk_create(key->key, key->key_len);
 	this->sas->fetched(this->sas, id, key->key_id, cached);
 	cached = chunk_clone(cached);
@@ -229,7 +235,8 @@ METHOD(skip_creds_t, destroy, void,
 /*
  * Described in header
  */
-skip_creds_t *skip_creds_create(skip_kp_set_t *kps, skip_sa_table_t *sas)
+skip_creds_t *skip_creds_create(skip_kp_set_t *kps, skip_sa_table_t *sas,
+								skip_stats_t *stats)
 {
 	private_skip_creds_t *this;
 
@@ -246,6 +253,7 @@ skip_creds_t *skip_creds_create(skip_kp_set_t *kps, skip_sa_table_t *sas)
 		},
 		.kps = kps,
 		.sas = sas,
+		.stats = stats,
 	);
 	return &this->public;
 }

@@ -17,6 +17,7 @@
 
 #include "skip_kp_set.h"
 #include "skip_sa_table.h"
+#include "skip_stats.h"
 
 #include <credentials/credential_set.h>
 
@@ -48,6 +49,7 @@ struct skip_creds_t {
  * @param kps		our Key Provider profiles
  * @param sas		per-IKE_SA state shared with the listener
  */
-skip_creds_t *skip_creds_create(skip_kp_set_t *kps, skip_sa_table_t *sas);
+skip_creds_t *skip_creds_create(skip_kp_set_t *kps, skip_sa_table_t *sas,
+								skip_stats_t *stats);
 
 #endif /** SKIP_CREDS_H_ @}*/

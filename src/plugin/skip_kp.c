@@ -94,6 +94,18 @@ struct private_skip_kp_t {
 	/** when caps were received (monotonic ms) */
 	uint64_t caps_time;
 
+	/** when capabilities were last asked for (monotonic ms), 0 never */
+	uint64_t check_time;
+
+	/** whether that succeeded */
+	bool check_ok;
+
+	/** the error of the last failed check */
+	char check_error[256];
+
+	/** the protocol, for the status view */
+	const char *protocol;
+
 	/** when the refresh thread fetches next (monotonic ms) */
 	uint64_t next_fetch;
 
@@ -176,9 +188,17 @@ static bool fetch_capabilities(private_skip_kp_t *this)
 	{
 		DBG1(DBG_CFG, "SKIP KP '%s': capabilities (health check) failed: %s (%s)",
 			 this->name, skip_status_name(err.status), err.detail);
+		this->mutex->lock(this->mutex);
+		this->check_time = now_ms();
+		this->check_ok = FALSE;
+		snprintf(this->check_error, sizeof(this->check_error), "%s (%s)",
+				 skip_status_name(err.status), err.detail);
+		this->mutex->unlock(this->mutex);
 		return FALSE;
 	}
 	this->mutex->lock(this->mutex);
+	this->check_time = now_ms();
+	this->check_ok = TRUE;
 	old = this->caps;
 	this->caps = caps;
 	this->caps_time = now_ms();
@@ -436,6 +456,30 @@ METHOD(skip_kp_t, key_id_valid, bool,
 	return this->client->key_id_valid(this->client, s, len);
 }
 
+METHOD(skip_kp_t, get_health, void,
+	private_skip_kp_t *this, skip_kp_health_t *health)
+{
+	*health = (skip_kp_health_t){
+		.protocol = this->protocol,
+		.checked_ago = -1,
+	};
+	snprintf(health->url, sizeof(health->url), "%s",
+			 this->client->get_url(this->client));
+	this->mutex->lock(this->mutex);
+	if (this->caps)
+	{
+		snprintf(health->system_id, sizeof(health->system_id), "%s",
+				 this->caps->local_system_id);
+	}
+	if (this->check_time)
+	{
+		health->checked_ago = (now_ms() - this->check_time) / 1000;
+		health->ok = this->check_ok;
+		memcpy(health->error, this->check_error, sizeof(health->error));
+	}
+	this->mutex->unlock(this->mutex);
+}
+
 METHOD(skip_kp_t, sends_raw_key_id, bool,
 	private_skip_kp_t *this)
 {
@@ -518,6 +562,7 @@ static bool source_settings(private_skip_kp_t *this, skip_kp_config_t *config,
 	char *glob;
 	int i = 0;
 
+	this->protocol = streq(protocol, "etsi014") ? "etsi014" : "skip";
 	if (streq(protocol, "skip"))
 	{
 		config->protocol = SKIP_PROTOCOL_SKIP;
@@ -742,6 +787,7 @@ skip_kp_t *skip_kp_create(const char *name)
 			.has_connections = _has_connections,
 			.key_id_valid = _key_id_valid,
 			.sends_raw_key_id = _sends_raw_key_id,
+			.get_health = _get_health,
 			.is_default = _is_default,
 			.destroy = _destroy,
 		},

@@ -19,6 +19,26 @@
 #include <skip_client.h>
 
 typedef struct skip_kp_t skip_kp_t;
+typedef struct skip_kp_health_t skip_kp_health_t;
+
+/**
+ * What the status view shows of a KP.
+ */
+struct skip_kp_health_t {
+	/** base URL */
+	char url[256];
+	/** protocol name, "skip" or "etsi014" */
+	const char *protocol;
+	/** our system ID as learned, "" if not known */
+	char system_id[SKIP_SYSTEM_ID_MAX + 1];
+	/** seconds since the last capabilities (health check) attempt, -1 if
+	 *  none yet */
+	int64_t checked_ago;
+	/** whether that attempt succeeded */
+	bool ok;
+	/** the error of the last failed attempt, "" if none */
+	char error[256];
+};
 
 /**
  * A Key Provider as configured in charon.plugins.skip.kp.<name>: the SKIP
@@ -147,6 +167,11 @@ struct skip_kp_t {
 	 * (ppk_id_format = raw) rather than as the KP's hex text.
 	 */
 	bool (*sends_raw_key_id)(skip_kp_t *this);
+
+	/**
+	 * Copy what the status view shows of the KP (no I/O).
+	 */
+	void (*get_health)(skip_kp_t *this, skip_kp_health_t *health);
 
 	/**
 	 * Whether the profile is marked as the default one.

@@ -147,7 +147,8 @@ static int chain(skip_kp_t *kp, const char *local_sid,
 
 METHOD(skip_kp_set_t, get_key, skip_status_t,
 	private_skip_kp_set_t *this, skip_kp_t *kp, const char *local_sid,
-	const char *peer, const char *key_id, skip_key_t **key, skip_error_t *err)
+	const char *peer, const char *key_id, skip_key_t **key, skip_kp_t **from,
+	skip_error_t *err)
 {
 	skip_kp_t *kps[MAX_CHAIN];
 	skip_sid_log_t esc;
@@ -198,6 +199,10 @@ METHOD(skip_kp_set_t, get_key, skip_status_t,
 		}
 		if (status == SKIP_OK)
 		{
+			if (from)
+			{
+				*from = kps[i];
+			}
 			DBG1(DBG_CFG, "SKIP: got %zu bit PPK with keyId %s from KP '%s' "
 				 "for peer system ID '%s'", (*key)->key_len * 8,
 				 (*key)->key_id, kps[i]->get_name(kps[i]),
@@ -212,6 +217,12 @@ METHOD(skip_kp_set_t, get_key, skip_status_t,
 			 i + 1 < count ? ", trying the next KP" : "");
 	}
 	return err->status;
+}
+
+METHOD(skip_kp_set_t, create_enumerator, enumerator_t*,
+	private_skip_kp_set_t *this)
+{
+	return array_create_enumerator(this->kps);
 }
 
 METHOD(skip_kp_set_t, destroy, void,
@@ -302,6 +313,7 @@ static private_skip_kp_set_t *create_empty()
 			.to_announce = _to_announce,
 			.for_peer = _for_peer,
 			.get_key = _get_key,
+			.create_enumerator = _create_enumerator,
 			.destroy = _destroy,
 		},
 		.kps = array_create(0, 0),

@@ -79,13 +79,19 @@ struct skip_kp_set_t {
 	 * @param peer			peer's system ID
 	 * @param key_id		keyId the peer sent (responder), NULL for a new key
 	 * @param key			receives keyId and key
+	 * @param from			receives the KP that delivered (may be NULL)
 	 * @param err			receives the reason on failure
-		 * @return				SKIP_OK on success
+	 * @return				SKIP_OK on success
 	 */
 	skip_status_t (*get_key)(skip_kp_set_t *this, skip_kp_t *kp,
 							 const char *local_sid, const char *peer,
 							 const char *key_id, skip_key_t **key,
-							 skip_error_t *err);
+							 skip_kp_t **from, skip_error_t *err);
+
+	/**
+	 * Enumerate the profiles (skip_kp_t*), in the order of the settings.
+	 */
+	enumerator_t *(*create_enumerator)(skip_kp_set_t *this);
 
 	/**
 	 * Destroy all profiles.

@@ -28,6 +28,9 @@ struct private_skip_listener_t {
 
 	/** per-IKE_SA state */
 	skip_sa_table_t *sas;
+
+	/** counters */
+	skip_stats_t *stats;
 };
 
 /**
@@ -370,6 +373,7 @@ METHOD(listener_t, authorize, bool,
 	{
 		if (!ike_sa->has_condition(ike_sa, COND_PPK))
 		{
+			this->stats->without_ppk(this->stats);
 			DBG1(DBG_IKE, "SKIP: WARNING: IKE_SA %s[%u] continues WITHOUT a "
 				 "post-quantum PPK (%s), connection '%s' has ppk_required = "
 				 "no", ike_sa->get_name(ike_sa), ike_sa->get_unique_id(ike_sa),
@@ -387,10 +391,12 @@ METHOD(listener_t, authorize, bool,
 			 "IKE_SA %s[%u] was authenticated without one, refusing it",
 			 peer_cfg->get_name(peer_cfg), ike_sa->get_name(ike_sa),
 			 ike_sa->get_unique_id(ike_sa));
+		this->stats->refused(this->stats);
 		*success = FALSE;
 	}
 	else if (!dynamic_key)
 	{
+		this->stats->refused(this->stats);
 		DBG1(DBG_IKE, "SKIP: connection '%s' requires a dynamic PPK, but "
 			 "IKE_SA %s[%u] used a PPK that did not come from SKIP, refusing "
 			 "it", peer_cfg->get_name(peer_cfg), ike_sa->get_name(ike_sa),
@@ -422,7 +428,8 @@ METHOD(skip_listener_t, destroy, void,
 /*
  * Described in header
  */
-skip_listener_t *skip_listener_create(skip_kp_set_t *kps, skip_sa_table_t *sas)
+skip_listener_t *skip_listener_create(skip_kp_set_t *kps, skip_sa_table_t *sas,
+									  skip_stats_t *stats)
 {
 	private_skip_listener_t *this;
 
@@ -437,6 +444,7 @@ skip_listener_t *skip_listener_create(skip_kp_set_t *kps, skip_sa_table_t *sas)
 		},
 		.kps = kps,
 		.sas = sas,
+		.stats = stats,
 	);
 	return &this->public;
 }

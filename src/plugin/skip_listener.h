@@ -17,6 +17,7 @@
 
 #include "skip_kp_set.h"
 #include "skip_sa_table.h"
+#include "skip_stats.h"
 
 #include <bus/listeners/listener.h>
 
@@ -47,7 +48,9 @@ struct skip_listener_t {
  *
  * @param kps		our Key Provider profiles
  * @param sas		per-IKE_SA state shared with the credential set
+ * @param stats		counters
  */
-skip_listener_t *skip_listener_create(skip_kp_set_t *kps, skip_sa_table_t *sas);
+skip_listener_t *skip_listener_create(skip_kp_set_t *kps, skip_sa_table_t *sas,
+									  skip_stats_t *stats);
 
 #endif /** SKIP_LISTENER_H_ @}*/

@@ -8,10 +8,12 @@
  */
 
 #include "skip_plugin.h"
+#include "skip_control.h"
 #include "skip_creds.h"
 #include "skip_kp_set.h"
 #include "skip_listener.h"
 #include "skip_sa_table.h"
+#include "skip_stats.h"
 
 #include <daemon.h>
 #include <plugins/plugin_feature.h>
@@ -34,6 +36,12 @@ struct private_skip_plugin_t {
 
 	/** PPK lookups */
 	skip_creds_t *creds;
+
+	/** counters for the status view */
+	skip_stats_t *stats;
+
+	/** the status socket */
+	skip_control_t *control;
 };
 
 METHOD(plugin_t, get_name, char*,
@@ -44,6 +52,8 @@ METHOD(plugin_t, get_name, char*,
 
 static void unregister(private_skip_plugin_t *this)
 {
+	DESTROY_IF(this->control);
+	this->control = NULL;
 	if (this->listener)
 	{
 		charon->bus->remove_listener(charon->bus, &this->listener->listener);
@@ -60,6 +70,8 @@ static void unregister(private_skip_plugin_t *this)
 	this->sas = NULL;
 	DESTROY_IF(this->kps);
 	this->kps = NULL;
+	DESTROY_IF(this->stats);
+	this->stats = NULL;
 }
 
 static bool plugin_cb(private_skip_plugin_t *this,
@@ -76,8 +88,11 @@ static bool plugin_cb(private_skip_plugin_t *this,
 		return FALSE;
 	}
 	this->sas = skip_sa_table_create();
-	this->creds = skip_creds_create(this->kps, this->sas);
-	this->listener = skip_listener_create(this->kps, this->sas);
+	this->stats = skip_stats_create();
+	this->creds = skip_creds_create(this->kps, this->sas, this->stats);
+	this->listener = skip_listener_create(this->kps, this->sas, this->stats);
+	/* the status view is a convenience: the plugin works without it */
+	this->control = skip_control_create(this->kps, this->sas, this->stats);
 	lib->credmgr->add_set(lib->credmgr, &this->creds->set);
 	charon->bus->add_listener(charon->bus, &this->listener->listener);
 	return TRUE;

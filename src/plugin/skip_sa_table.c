@@ -564,6 +564,49 @@ METHOD(skip_sa_table_t, remove_, bool,
 	return sa != NULL;
 }
 
+/**
+ * Report one state to a list() callback.
+ */
+static void report(skip_sa_t *sa, skip_sa_list_cb_t cb, void *ctx)
+{
+	skip_sa_info_t info = {
+		.unique_id = sa->unique_id,
+		.initiator = sa->initiator,
+		.kp = sa->kp,
+		.used = sa->used,
+	};
+
+	memcpy(info.peer_sid, sa->peer_sid, sizeof(info.peer_sid));
+	if (sa->used)
+	{
+		memcpy(info.key_id, sa->key_id, sizeof(info.key_id));
+	}
+	cb(ctx, &info);
+}
+
+METHOD(skip_sa_table_t, list, void,
+	private_skip_sa_table_t *this, skip_sa_list_cb_t cb, void *ctx)
+{
+	enumerator_t *enumerator;
+	skip_sa_t *sa;
+	void *key;
+
+	this->mutex->lock(this->mutex);
+	enumerator = this->sas->create_enumerator(this->sas);
+	while (enumerator->enumerate(enumerator, &key, &sa))
+	{
+		report(sa, cb, ctx);
+	}
+	enumerator->destroy(enumerator);
+	enumerator = this->pending->create_enumerator(this->pending);
+	while (enumerator->enumerate(enumerator, &sa))
+	{
+		report(sa, cb, ctx);
+	}
+	enumerator->destroy(enumerator);
+	this->mutex->unlock(this->mutex);
+}
+
 METHOD(skip_sa_table_t, get_count, u_int,
 	private_skip_sa_table_t *this)
 {
@@ -608,6 +651,7 @@ skip_sa_table_t *skip_sa_table_create()
 			.failed = _failed,
 			.authorized = _authorized,
 			.remove = _remove_,
+			.list = _list,
 			.get_count = _get_count,
 			.destroy = _destroy,
 		},

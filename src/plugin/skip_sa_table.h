@@ -85,6 +85,30 @@ typedef struct {
 	char key_id[SKIP_KEY_ID_MAX_HEX + 1];
 } skip_sa_request_t;
 
+/**
+ * What the status view shows of an IKE_SA (no key).
+ */
+typedef struct {
+	/** unique ID, 0 for a state known by its SPI only */
+	uint32_t unique_id;
+	/** TRUE if we initiated it */
+	bool initiator;
+	/** its KP profile, NULL if none chosen */
+	skip_kp_t *kp;
+	/** the peer's system ID, "" if none */
+	char peer_sid[SKIP_SYSTEM_ID_MAX + 1];
+	/** the keyId of its PPK, "" if none yet */
+	char key_id[SKIP_KEY_ID_MAX_HEX + 1];
+	/** TRUE once a dynamic PPK was handed to charon */
+	bool used;
+} skip_sa_info_t;
+
+/**
+ * Callback for skip_sa_table_t.list(), called with the table locked: it
+ * must not call back into the table.
+ */
+typedef void (*skip_sa_list_cb_t)(void *ctx, const skip_sa_info_t *info);
+
 /** longest reason kept for an IKE_SA without a dynamic PPK */
 #define SKIP_SA_REASON_MAX 320
 
@@ -223,6 +247,11 @@ struct skip_sa_table_t {
 	 * @return				TRUE if there was state
 	 */
 	bool (*remove)(skip_sa_table_t *this, skip_sa_id_t id);
+
+	/**
+	 * Call back with what the status view shows of each IKE_SA.
+	 */
+	void (*list)(skip_sa_table_t *this, skip_sa_list_cb_t cb, void *ctx);
 
 	/**
 	 * Number of IKE_SAs with state (including those under their SPI only).

@@ -20,12 +20,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "skip_status_view.h"
+
 static void usage(FILE *out)
 {
 	fprintf(out,
 "usage: skip-client --url URL [TLS options] COMMAND\n"
 "       skip-client --protocol etsi014 --url URL --ca FILE --cert FILE\n"
 "                   --key FILE --sae-id ID [ETSI options] ETSI-COMMAND\n"
+"       skip-client [--socket URI] [--json] status\n"
+"\n"
+"status (no --url): what the gateway's skip plugin reports on its status\n"
+"  socket: each KP profile (URL, protocol, system ID, last health check,\n"
+"  last error), counters since charon started, each IKE_SA with its peer\n"
+"  system ID and keyId (never a key); root only\n"
+"  --socket URI             the plugin's socket [" SKIP_STATUS_SOCKET "]\n"
+"  --json                   print the JSON document\n"
 "\n"
 "commands (SKIP):\n"
 "  capabilities             GET /capabilities\n"
@@ -245,6 +255,8 @@ int main(int argc, char *argv[])
 		{ "kme-id", required_argument, NULL, 'K' },
 		{ "remote-sae-id", required_argument, NULL, 'r' },
 		{ "etsi-get", no_argument, NULL, 'g' },
+		{ "socket", required_argument, NULL, 'S' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -254,7 +266,9 @@ int main(int argc, char *argv[])
 	unsigned count = 0;
 	skip_error_t err = {};
 	skip_client_t *client;
+	const char *socket = SKIP_STATUS_SOCKET;
 	skip_psk_t psk;
+	bool json = false;
 	int opt, status;
 
 	while ((opt = getopt_long(argc, argv, "vh", options, NULL)) != -1)
@@ -317,6 +331,12 @@ int main(int argc, char *argv[])
 			case 'g':
 				config.etsi_get = true;
 				break;
+			case 'S':
+				socket = optarg;
+				break;
+			case 'j':
+				json = true;
+				break;
 			case 'h':
 				usage(stdout);
 				return 0;
@@ -324,6 +344,10 @@ int main(int argc, char *argv[])
 				usage(stderr);
 				return 2;
 		}
+	}
+	if (!config.url && optind + 1 == argc && strcmp(argv[optind], "status") == 0)
+	{	/* no KP named: the gateway's own status */
+		return skip_status_view(socket, json);
 	}
 	if (!config.url || optind >= argc || (!identity != !psk_file))
 	{

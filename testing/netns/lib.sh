@@ -223,6 +223,7 @@ charon_conf() {
 	if [ "$plugin" = yes ]; then
 		load="$load skip"
 		skip="skip {
+				socket = unix://$OUT/$s/charon.skip
 				kp {
 $(var KP_PROFILES "$s" "$(kp_profile local $KP_PORT)")
 				}
@@ -417,6 +418,12 @@ charon_kill() {
 swanctl() {
 	local s=$1; shift
 	STRONGSWAN_CONF="$OUT/$s/strongswan.conf" "$SW_SWANCTL" "$@"
+}
+
+# skip_status SIDE [--json]: what side's plugin reports on its status socket
+skip_status() {
+	local s=$1; shift
+	"$SKIP_BUILD/src/tools/skip-client" --socket "unix://$OUT/$s/charon.skip" "$@" status
 }
 
 # charons_up: configure and start both charons; wait until each plugin

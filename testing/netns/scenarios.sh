@@ -391,6 +391,55 @@ scenario_ppk_id_raw() {
 	echo "keyId $ka sent as raw bytes, same PPK on both sides"
 }
 
+# skip-client status shows what the plugins did: KP health, counters equal to
+# what the logs say, each IKE_SA with its peer system ID and keyId, no key
+scenario_status_view() {
+	local ka st key s
+	netns_up
+	make_credentials
+	kp_start a --test-mode --test-key-log "$OUT/keys-a.testlog"
+	kp_start b --test-mode --test-key-log "$OUT/keys-b.testlog"
+	charons_up
+	initiate || fail "initiate failed: $(tail -n 3 "$OUT/initiate-a-skip.out")"
+	ka=$(ppk_key_id a)
+	# the live IKE_SA on both sides, with its keyId and the peer's system ID
+	skip_status a --json > "$OUT/status-a-up.json" || fail "no status from a"
+	skip_status b --json > "$OUT/status-b-up.json" || fail "no status from b"
+	for s in a b; do
+		[ "$(jq -r '[.sas[] | select(.key_id == "'"$ka"'")] | length' "$OUT/status-$s-up.json")" = 1 ] ||
+			fail "$s does not show its IKE_SA with keyId $ka"
+	done
+	[ "$(jq -r '.sas[0].peer_system_id + " " + .sas[0].role' "$OUT/status-a-up.json")" = "Bob initiator" ] ||
+		fail "a does not show its peer and role"
+	[ "$(jq -r '.sas[0].peer_system_id + " " + .sas[0].role' "$OUT/status-b-up.json")" = "Alice responder" ] ||
+		fail "b does not show its peer and role"
+	# a second IKE_SA fails: a's KP is down
+	swanctl a --terminate --ike skip > /dev/null 2>&1
+	kp_stop a
+	! initiate || fail "an IKE_SA came up without a's KP"
+	st=$(skip_status a --json) || fail "no status from a"
+	echo "$st" > "$OUT/status-a.json"
+	skip_status a > "$OUT/status-a.txt" || fail "no status table from a"
+	skip_status b --json > "$OUT/status-b.json" || fail "no status from b"
+	[ "$(jq -r '.counters.keys_new' <<< "$st")" = "$(log_count a 'SKIP: got [0-9]+ bit PPK')" ] ||
+		fail "a's keys_new $(jq -r '.counters.keys_new' <<< "$st") does not match its log"
+	[ "$(jq -r '.counters.failures["KP unreachable"]' <<< "$st")" = "$(log_count a "provided no PPK .*: KP unreachable")" ] ||
+		fail "a's KP unreachable failures do not match its log"
+	[ "$(jq -r '.counters.keys_by_id' "$OUT/status-b.json")" = "$(log_count b 'SKIP: got [0-9]+ bit PPK')" ] ||
+		fail "b's keys_by_id does not match its log"
+	[ "$(jq -r '.kps[0].name + " " + .kps[0].protocol + " " + .kps[0].system_id' <<< "$st")" = "local skip Alice" ] ||
+		fail "a's KP profile not shown"
+	grep -q "keys fetched: 1 new" "$OUT/status-a.txt" || fail "a's table lacks its counters"
+	grep -q "failed KP requests, KP unreachable: 1" "$OUT/status-a.txt" ||
+		fail "a's table lacks the failure"
+	# no key material in what the socket tells
+	[ -s "$OUT/keys-a.testlog" ] || fail "KP a logged no test key"
+	for key in $(cut -d' ' -f2 "$OUT"/keys-*.testlog); do
+		! grep -qi "$key" "$OUT"/status-* || fail "a key appears in the status"
+	done
+	echo "status view: IKE_SA with keyId $ka on both sides, counters match the logs"
+}
+
 # --- several KPs ------------------------------------------------------------------
 
 # the initiator's first KP is down: its fallback (same system ID) delivers

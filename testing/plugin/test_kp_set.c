@@ -153,6 +153,11 @@ static bool fk_sends_raw_key_id(skip_kp_t *this)
 	return FALSE;
 }
 
+static void fk_get_health(skip_kp_t *this, skip_kp_health_t *health)
+{
+	*health = (skip_kp_health_t){ .protocol = "skip", .checked_ago = -1 };
+}
+
 static bool fk_is_default(skip_kp_t *this)
 {
 	return ((fake_kp_t*)this)->is_default;
@@ -183,6 +188,7 @@ static fake_kp_t *fake(char *name, char *sid, char *allows)
 			.has_connections = fk_has_connections,
 			.key_id_valid = fk_key_id_valid,
 			.sends_raw_key_id = fk_sends_raw_key_id,
+			.get_health = fk_get_health,
 			.is_default = fk_is_default,
 			.destroy = fk_destroy,
 		},
@@ -274,6 +280,7 @@ START_TEST(test_fallback_chain_and_budget)
 	};
 	skip_error_t err = {};
 	skip_key_t *key = NULL;
+	skip_kp_t *from = NULL;
 	skip_kp_set_t *set;
 
 	kps[0]->fallback_name = "other-id";
@@ -283,8 +290,9 @@ START_TEST(test_fallback_chain_and_budget)
 	set = set_of(kps, countof(kps));
 
 	ck_assert_int_eq(set->get_key(set, &kps[0]->public, "Alice", "Bob", NULL,
-								  &key, &err), SKIP_OK);
+								  &key, &from, &err), SKIP_OK);
 	ck_assert(key);
+	ck_assert(from == &kps[2]->public);
 	skip_key_destroy(key);
 	/* the fallback with another system ID cannot know the peer's keys */
 	ck_assert_int_eq(kps[1]->calls, 0);
@@ -298,7 +306,7 @@ START_TEST(test_fallback_chain_and_budget)
 
 	/* by keyId, for a responder */
 	ck_assert_int_eq(set->get_key(set, &kps[0]->public, "Alice", "Bob",
-								  "0a0b", &key, &err), SKIP_OK);
+								  "0a0b", &key, NULL, &err), SKIP_OK);
 	ck_assert_str_eq(kps[2]->key_id, "0a0b");
 	skip_key_destroy(key);
 	set->destroy(set);
@@ -321,18 +329,18 @@ START_TEST(test_chain_fails)
 	kps[1]->status = SKIP_ERR_NOT_FOUND;
 	set = set_of(kps, countof(kps));
 	ck_assert_int_eq(set->get_key(set, &kps[0]->public, "Alice", "Bob", "0a",
-								  &key, &err), SKIP_ERR_NOT_FOUND);
+								  &key, NULL, &err), SKIP_ERR_NOT_FOUND);
 	ck_assert(!key);
 	ck_assert(strstr(err.detail, "backup"));
 
 	/* without an announced system ID nothing is asked */
 	kps[1]->calls = 0;
 	ck_assert_int_eq(set->get_key(set, &kps[0]->public, "", "Bob", NULL,
-								  &key, &err), SKIP_ERR_INVALID_ARG);
+								  &key, NULL, &err), SKIP_ERR_INVALID_ARG);
 	/* nor for a peer the profile does not expect */
 	kps[0]->expects = "Bob";
 	ck_assert_int_eq(set->get_key(set, &kps[0]->public, "Alice", "Mallory",
-								  NULL, &key, &err), SKIP_ERR_INVALID_ARG);
+								  NULL, &key, NULL, &err), SKIP_ERR_INVALID_ARG);
 	ck_assert(strstr(err.detail, "remote_system_id"));
 	ck_assert_int_eq(kps[1]->calls, 0);
 	set->destroy(set);

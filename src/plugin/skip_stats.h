@@ -1,0 +1,90 @@
+/*
+ * Copyright (C) 2026 strongswan-skip authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+/**
+ * @defgroup skip_stats skip_stats
+ * @{ @ingroup skip
+ */
+
+#ifndef SKIP_STATS_H_
+#define SKIP_STATS_H_
+
+#include <library.h>
+#include <skip_status.h>
+
+typedef struct skip_stats_t skip_stats_t;
+typedef struct skip_stats_values_t skip_stats_values_t;
+
+/** number of skip_status_t values counted */
+#define SKIP_STATS_STATUS_MAX (SKIP_ERR_INTERNAL + 1)
+
+/**
+ * The counters since charon started.
+ */
+struct skip_stats_values_t {
+	/** new keys fetched as initiator */
+	uint64_t keys_new;
+	/** keys fetched by keyId as responder */
+	uint64_t keys_by_id;
+	/** keys a fallback KP delivered */
+	uint64_t fallbacks;
+	/** IKE_SAs of ppk_required = no connections that went on without PPK */
+	uint64_t without_ppk;
+	/** IKE_SAs refused because they lacked the required dynamic PPK */
+	uint64_t refused;
+	/** failed KP requests, by status */
+	uint64_t failures[SKIP_STATS_STATUS_MAX];
+};
+
+/**
+ * What the plugin did, for the status view. Counters only grow; they start
+ * at zero with charon.
+ */
+struct skip_stats_t {
+
+	/**
+	 * A KP delivered a key.
+	 *
+	 * @param by_id		TRUE for a key by keyId (responder)
+	 * @param fallback	TRUE if a fallback KP delivered it
+	 */
+	void (*key)(skip_stats_t *this, bool by_id, bool fallback);
+
+	/**
+	 * A KP request failed.
+	 */
+	void (*failure)(skip_stats_t *this, skip_status_t status);
+
+	/**
+	 * An IKE_SA went on without PPK (ppk_required = no).
+	 */
+	void (*without_ppk)(skip_stats_t *this);
+
+	/**
+	 * An IKE_SA was refused for lacking the required dynamic PPK.
+	 */
+	void (*refused)(skip_stats_t *this);
+
+	/**
+	 * Copy the counters.
+	 */
+	void (*get)(skip_stats_t *this, skip_stats_values_t *values);
+
+	/**
+	 * Destroy the counters.
+	 */
+	void (*destroy)(skip_stats_t *this);
+};
+
+/**
+ * Create counters at zero.
+ */
+skip_stats_t *skip_stats_create();
+
+#endif /** SKIP_STATS_H_ @}*/
