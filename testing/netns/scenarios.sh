@@ -402,6 +402,7 @@ scenario_status_view() {
 	charons_up
 	initiate || fail "initiate failed: $(tail -n 3 "$OUT/initiate-a-skip.out")"
 	ka=$(ppk_key_id a)
+	[ "$(stat -c %a "$OUT/a/charon.skip")" = 600 ] || fail "the status socket is not root-only"
 	# the live IKE_SA on both sides, with its keyId and the peer's system ID
 	skip_status a --json > "$OUT/status-a-up.json" || fail "no status from a"
 	skip_status b --json > "$OUT/status-b-up.json" || fail "no status from b"
