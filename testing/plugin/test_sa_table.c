@@ -308,6 +308,66 @@ START_TEST(test_responder)
 }
 END_TEST
 
+CALLBACK(count_info, void,
+	int *seen, const skip_sa_info_t *info)
+{
+	/* what the status view shows: the keyId once used, never more */
+	if (info->unique_id == 1)
+	{
+		ck_assert_str_eq(info->key_id, "abcd");
+		ck_assert_str_eq(info->peer_sid, "Bob");
+		ck_assert(info->initiator && info->used && info->kp == KP_A);
+	}
+	else
+	{
+		ck_assert_str_eq(info->key_id, "");
+	}
+	(*seen)++;
+}
+
+START_TEST(test_list)
+{
+	int seen = 0;
+
+	sas->initiate(sas, sa(1, 11), KP_A, "Alice");
+	sas->response_received(sas, sa(1, 11), SKIP_PEER_SKIP, "Bob");
+	expect_fetch(sa(1, 11), NULL);
+	sas->fetched(sas, sa(1, 11), "abcd", test_key());
+	sas->request_received(sas, sa(2, 22), SKIP_PEER_SKIP, "Carol");
+	sas->initiate(sas, sa(0, 33), KP_A, "Alice");
+	sas->list(sas, count_info, &seen);
+	ck_assert_int_eq(seen, 3);
+}
+END_TEST
+
+#include <skip_stats.h>
+
+START_TEST(test_stats)
+{
+	skip_stats_t *stats = skip_stats_create();
+	skip_stats_values_t v;
+
+	stats->key(stats, FALSE, FALSE);
+	stats->key(stats, TRUE, TRUE);
+	stats->key(stats, TRUE, FALSE);
+	stats->failure(stats, SKIP_ERR_CONNECT);
+	stats->failure(stats, SKIP_ERR_CONNECT);
+	stats->failure(stats, 1000);
+	stats->without_ppk(stats);
+	stats->refused(stats);
+	stats->get(stats, &v);
+	ck_assert_int_eq(v.keys_new, 1);
+	ck_assert_int_eq(v.keys_by_id, 2);
+	ck_assert_int_eq(v.fallbacks, 1);
+	ck_assert_int_eq(v.failures[SKIP_ERR_CONNECT], 2);
+	/* an unknown status counts as internal, never out of bounds */
+	ck_assert_int_eq(v.failures[SKIP_ERR_INTERNAL], 1);
+	ck_assert_int_eq(v.without_ppk, 1);
+	ck_assert_int_eq(v.refused, 1);
+	stats->destroy(stats);
+}
+END_TEST
+
 Suite *sa_table_suite(void)
 {
 	Suite *s = suite_create("sa_table");
@@ -323,6 +383,8 @@ Suite *sa_table_suite(void)
 	tcase_add_test(tc, test_pending_bounded);
 	tcase_add_test(tc, test_why_no_key);
 	tcase_add_test(tc, test_responder);
+	tcase_add_test(tc, test_list);
+	tcase_add_test(tc, test_stats);
 	suite_add_tcase(s, tc);
 	return s;
 }
