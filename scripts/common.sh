@@ -98,7 +98,7 @@ target_env() {
 # Debian packages needed to build and test the project (besides strongSwan)
 SKIP_BUILD_DEPS="build-essential autoconf automake libtool pkg-config
 	libcurl4-openssl-dev libjson-c-dev libssl-dev libevent-dev check
-	libsubunit-dev openssl"
+	libsubunit-dev openssl python3 groff-base"
 SKIP_TEST_DEPS="iproute2 iputils-ping procps util-linux valgrind clang jq
 	libclang-rt-14-dev nftables"
 
