@@ -22,7 +22,7 @@ debs=$SKIP_TOP/build/deb
 work=$(mktemp -d /tmp/skip-deb-test.XXXXXX)
 plugin=$SW_PLUGINDIR/libstrongswan-skip.so
 snippet=$SW_CONFDIR/skip.conf
-pkgs="strongswan-skip skip-kp"
+pkgs=(strongswan-skip skip-kp)
 errors=0
 # t WHAT COMMAND...: a check; its output is shown when it fails
 t() {
@@ -62,7 +62,7 @@ snapshot() {
 		[ -e "$p" ] || [ -L "$p" ] && echo "$p"
 	done | grep -v -x -e "$plugin" -e "$snippet" | sort -u > "$work/$1.files"
 	dpkg-statoverride --list | grep skip-kp >> "$work/$1.files" || true
-	dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' $pkgs 2>/dev/null \
+	dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "${pkgs[@]}" 2>/dev/null \
 		>> "$work/$1.files" || true
 }
 
@@ -92,7 +92,7 @@ trap 'restore; rm -rf "$work"' EXIT
 # --- install -------------------------------------------------------------------
 t "apt-get install ./strongswan-skip_*.deb ./skip-kp_*.deb" \
 	apt_deb install "$debs"/strongswan-skip_*.deb "$debs"/skip-kp_*.deb
-t "dpkg --verify: installed files are the packaged ones" dpkg --verify $pkgs
+t "dpkg --verify: installed files are the packaged ones" dpkg --verify "${pkgs[@]}"
 t "the plugin in charon's plugin directory is the package's" \
 	test "$(dpkg -S "$plugin" 2>/dev/null)" = "strongswan-skip: $plugin"
 t "skip.conf is a conffile" grep -qx " $snippet [0-9a-f]*" \
@@ -110,7 +110,8 @@ t "end-to-end scenarios with the installed packages" \
 	dynamic_ppk_psk etsi014_tunnel
 cat "$work/last.out" >&2
 snapshot installed
-t "the snapshots see the packages' files" ! diff -q "$work/before.files" "$work/installed.files"
+differ() { ! cmp -s "$1" "$2"; }
+t "the snapshots see the packages' files" differ "$work/before.files" "$work/installed.files"
 
 # --- the same version again, then a newer one ----------------------------------
 t "apt-get install --reinstall (same version)" \
@@ -120,11 +121,11 @@ t "same files after reinstalling" diff "$work/installed.files" "$work/reinstalle
 # the same packages with a higher version: an upgrade through the
 # maintainer scripts
 version=$(dpkg-deb -f "$(ls "$debs"/strongswan-skip_*.deb)" Version)
-for p in $pkgs; do
+for p in "${pkgs[@]}"; do
 	dpkg-deb -R "$debs/${p}_${version}_"*.deb "$work/$p"
 	sed -i "s/^Version: .*/Version: $version+upgrade1/" "$work/$p/DEBIAN/control"
 	dpkg-deb -b -Zxz -z1 "$work/$p" "$work/${p}_${version}+upgrade1.deb" >/dev/null
-	rm -rf "$work/$p"
+	rm -rf "${work:?}/$p"
 done
 t "apt-get install a newer version (upgrade)" \
 	apt_deb install "$work"/strongswan-skip_*.deb "$work"/skip-kp_*.deb
@@ -134,13 +135,13 @@ snapshot upgraded
 t "same files after upgrading" diff "$work/installed.files" "$work/upgraded.files"
 
 # --- remove, purge ---------------------------------------------------------------
-t "apt-get remove" apt_deb remove $pkgs
+t "apt-get remove" apt_deb remove "${pkgs[@]}"
 # the plugin is no package's any more: put back what build.sh installed
 put_back "$plugin" "$work/plugin.so"
 t "after remove: the conffile stays" test -f "$snippet"
 t "after remove: no program, no unit" \
 	test ! -e /usr/sbin/skip-kp -a ! -e /usr/bin/skip-client -a ! -e /lib/systemd/system/skip-kp.service
-t "apt-get purge" apt_deb purge $pkgs
+t "apt-get purge" apt_deb purge "${pkgs[@]}"
 put_back "$snippet" "$work/snippet.conf"
 snapshot purged
 t "after purge: no file of the packages left (compared with before)" \
