@@ -99,6 +99,8 @@ target_env() {
 SKIP_BUILD_DEPS="build-essential autoconf automake libtool pkg-config
 	libcurl4-openssl-dev libjson-c-dev libssl-dev libevent-dev check
 	libsubunit-dev openssl python3 groff-base"
+# what scripts/build-deb.sh needs on top of them (Debian's packaging tools)
+SKIP_DEB_DEPS="debhelper dpkg-dev fakeroot"
 SKIP_TEST_DEPS="iproute2 iputils-ping procps util-linux valgrind clang jq
 	libclang-rt-14-dev nftables"
 

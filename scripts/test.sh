@@ -11,7 +11,10 @@
 #   - each libFuzzer target for a while (SKIP_FUZZ_SECONDS, default 10),
 #   - the network-namespace scenarios against each target,
 #   - those scenarios again with the plugin and KPs built with ASan and UBSan,
-#   - many handshakes with both charons under valgrind memcheck.
+#   - many handshakes with both charons under valgrind memcheck,
+#   - the Debian packages (debian12 only, last): built, installed, two
+#     scenarios against the installed files, upgraded, purged
+#     (scripts/test-deb.sh; leaves build.sh's plugin installed).
 # Installs what it needs. Run as root on Debian 12. Exit status 0 only if
 # everything passed.
 set -uo pipefail
@@ -76,6 +79,13 @@ done
 for target in "${targets[@]}"; do
 	step "many handshakes on $target under valgrind" \
 		env SKIP_VALGRIND=1 "$SKIP_TOP/testing/netns/run.sh" "$target" many_handshakes
+done
+# last: it installs and purges the packages over what build.sh installed
+# (and puts that back)
+for target in "${targets[@]}"; do
+	[ "$target" = debian12 ] || continue
+	step "Debian packages (build, install, end to end, upgrade, purge)" \
+		"$SKIP_TOP/scripts/test-deb.sh"
 done
 
 log "total $(( ($(now_ms) - start) / 1000 )) s"

@@ -14,6 +14,9 @@
 #
 # Needs: SW_* variables of a strongSwan target (scripts/common.sh target_env),
 # SKIP_BUILD (build directory of that target), OUT (output directory).
+# With SKIP_INSTALLED=1 the test bed runs what is installed instead of
+# SKIP_BUILD: charon loads the plugin in its plugin directory (e.g. from the
+# Debian package strongswan-skip) and the KPs are /usr/sbin/skip-kp.
 #
 # Scenarios shape a side s (a or b) with these variables, set before the
 # set-up functions run:
@@ -50,6 +53,7 @@ KP_PORT=8443
 SYNC_PORT=9443
 STATIC_PPK=0x6a2e0c9f1b8d4e7a5c3f2b1e0d9c8b7a6f5e4d3c2b1a09f8e7d6c5b4a3928170
 SKIP_KP=$SKIP_BUILD/testing/kp/skip-kp
+[ "${SKIP_INSTALLED:-0}" = 1 ] && SKIP_KP=/usr/sbin/skip-kp
 here_netns=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 declare -A PIDS
@@ -381,10 +385,15 @@ sanitizer_options() {
 
 # the plugin of the build under test, mounted over the installed one in
 # charon's private mount namespace: the scenarios test SKIP_BUILD, whatever
-# is installed, and several builds can be tested at once
+# is installed, and several builds can be tested at once; with
+# SKIP_INSTALLED=1 the installed plugin itself
 plugin_mount() {
 	local so=$SKIP_BUILD/src/plugin/.libs/libstrongswan-skip.so
 	local dst=$SW_PLUGINDIR/libstrongswan-skip.so
+	if [ "${SKIP_INSTALLED:-0}" = 1 ]; then
+		[ -f "$dst" ] || fail "plugin not installed: $dst"
+		return 0
+	fi
 	[ -f "$so" ] && [ -f "$dst" ] || fail "plugin not built or not installed: $so, $dst"
 	echo "mount --bind $so $dst &&"
 }

@@ -6,6 +6,8 @@
 # strongSwan target (debian12 or sid) whose plugin and KP were built into
 # build/TARGET and installed (scripts/build.sh TARGET). Logs of each scenario
 # are kept in testing/netns/out/TARGET/SCENARIO/.
+# SKIP_INSTALLED=1: test the installed plugin and /usr/sbin/skip-kp instead
+# of build/TARGET (logs in testing/netns/out/TARGET-installed/SCENARIO/).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../scripts/common.sh"
@@ -32,7 +34,14 @@ if [ "${SKIP_SANITIZE:-0}" = 1 ]; then
 elif [ "${SKIP_VALGRIND:-0}" = 1 ]; then
 	mode=" (valgrind)"
 fi
-[ -x "$SKIP_BUILD/testing/kp/skip-kp" ] || die "build $target first: scripts/build.sh $target"
+if [ "${SKIP_INSTALLED:-0}" = 1 ]; then
+	# the installed plugin and /usr/sbin/skip-kp (e.g. the Debian packages)
+	mode="$mode (installed)"
+	[ -x /usr/sbin/skip-kp ] && [ -f "$SW_PLUGINDIR/libstrongswan-skip.so" ] ||
+		die "SKIP_INSTALLED=1: no /usr/sbin/skip-kp or $SW_PLUGINDIR/libstrongswan-skip.so"
+else
+	[ -x "$SKIP_BUILD/testing/kp/skip-kp" ] || die "build $target first: scripts/build.sh $target"
+fi
 
 for file in "$here"/scenarios*.sh; do
 	. "$file"
