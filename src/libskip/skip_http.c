@@ -60,7 +60,42 @@ struct private_skip_http_t {
 
 	/** skip_http_probe_tls(): this OpenSSL cannot offer the probe */
 	bool probe_unsupported;
+
+	/** skip_http_probe_tls(): version and suite negotiated */
+	char probe_version[32];
+	char probe_suite[64];
 };
+
+/** SSL_CTX ex_data index of the pool a probe runs in */
+static int probe_index = -1;
+static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
+
+static void probe_init(void)
+{
+	probe_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+}
+
+/**
+ * Note the version and suite of a probe's handshake once done.
+ */
+static void probe_info_cb(const SSL *ssl, int where, int ret)
+{
+	private_skip_http_t *this;
+
+	(void)ret;
+	if (!(where & SSL_CB_HANDSHAKE_DONE) || probe_index < 0)
+	{
+		return;
+	}
+	this = SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), probe_index);
+	if (this)
+	{
+		snprintf(this->probe_version, sizeof(this->probe_version), "%s",
+				 SSL_get_version(ssl));
+		snprintf(this->probe_suite, sizeof(this->probe_suite), "%s",
+				 SSL_get_cipher_name(ssl) ?: "none");
+	}
+}
 
 /**
  * A growing response body; grown by copy so every old buffer is wiped.
@@ -168,6 +203,12 @@ static CURLcode probe_setup(private_skip_http_t *this, SSL_CTX *ctx)
 	STACK_OF(SSL_CIPHER) *offered;
 	SSL *ssl;
 
+	pthread_once(&probe_once, probe_init);
+	if (probe_index < 0 || !SSL_CTX_set_ex_data(ctx, probe_index, this))
+	{
+		return CURLE_OUT_OF_MEMORY;
+	}
+	SSL_CTX_set_info_callback(ctx, probe_info_cb);
 	SSL_CTX_set_security_level(ctx, 0);
 	if (!SSL_CTX_set_min_proto_version(ctx, probe->min_version) ||
 		!SSL_CTX_set_max_proto_version(ctx, probe->max_version) ||
@@ -751,14 +792,12 @@ skip_status_t skip_http_probe_tls(const skip_kp_config_t *config,
 								  skip_error_t *err)
 {
 	char errbuf[CURL_ERROR_SIZE] = "";
-	struct curl_tlssessioninfo *info = NULL;
 	private_skip_http_t *this;
 	skip_http_t *http;
 	skip_status_t status;
 	body_t body = {};
 	CURLcode res;
 	CURL *curl;
-	SSL *ssl;
 
 	snprintf(version, len, "none");
 	snprintf(suite, len, "none");
@@ -783,13 +822,8 @@ skip_status_t skip_http_probe_tls(const skip_kp_config_t *config,
 	res = curl_easy_perform(curl);
 	if (res == CURLE_OK)
 	{
-		if (curl_easy_getinfo(curl, CURLINFO_TLS_SSL_PTR, &info) == CURLE_OK &&
-			info && info->backend == CURLSSLBACKEND_OPENSSL && info->internals)
-		{
-			ssl = info->internals;
-			snprintf(version, len, "%s", SSL_get_version(ssl));
-			snprintf(suite, len, "%s", SSL_get_cipher_name(ssl) ?: "none");
-		}
+		snprintf(version, len, "%s", this->probe_version);
+		snprintf(suite, len, "%s", this->probe_suite);
 		status = SKIP_OK;
 	}
 	else if (this->probe_unsupported)
