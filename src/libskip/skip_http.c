@@ -12,6 +12,7 @@
 #include "skip_key.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,7 +54,48 @@ struct private_skip_http_t {
 
 	/** reusable handles */
 	slot_t *slots;
+
+	/** skip_http_probe_tls(): what to offer, NULL for the configuration */
+	const skip_tls_probe_t *probe;
+
+	/** skip_http_probe_tls(): this OpenSSL cannot offer the probe */
+	bool probe_unsupported;
+
+	/** skip_http_probe_tls(): version and suite negotiated */
+	char probe_version[32];
+	char probe_suite[64];
 };
+
+/** SSL_CTX ex_data index of the pool a probe runs in */
+static int probe_index = -1;
+static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
+
+static void probe_init(void)
+{
+	probe_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+}
+
+/**
+ * Note the version and suite of a probe's handshake once done.
+ */
+static void probe_info_cb(const SSL *ssl, int where, int ret)
+{
+	private_skip_http_t *this;
+
+	(void)ret;
+	if (!(where & SSL_CB_HANDSHAKE_DONE) || probe_index < 0)
+	{
+		return;
+	}
+	this = SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), probe_index);
+	if (this)
+	{
+		snprintf(this->probe_version, sizeof(this->probe_version), "%s",
+				 SSL_get_version(ssl));
+		snprintf(this->probe_suite, sizeof(this->probe_suite), "%s",
+				 SSL_get_cipher_name(ssl) ?: "none");
+	}
+}
 
 /**
  * A growing response body; grown by copy so every old buffer is wiped.
@@ -151,6 +193,47 @@ static int prereq_cb(void *user, char *primary_ip, char *local_ip,
 }
 #endif
 
+/**
+ * Override the TLS settings for skip_http_probe_tls(); note whether this
+ * OpenSSL can offer any suite for them.
+ */
+static CURLcode probe_setup(private_skip_http_t *this, SSL_CTX *ctx)
+{
+	const skip_tls_probe_t *probe = this->probe;
+	STACK_OF(SSL_CIPHER) *offered;
+	SSL *ssl;
+
+	pthread_once(&probe_once, probe_init);
+	if (probe_index < 0 || !SSL_CTX_set_ex_data(ctx, probe_index, this))
+	{
+		return CURLE_OUT_OF_MEMORY;
+	}
+	SSL_CTX_set_info_callback(ctx, probe_info_cb);
+	SSL_CTX_set_security_level(ctx, 0);
+	if (!SSL_CTX_set_min_proto_version(ctx, probe->min_version) ||
+		!SSL_CTX_set_max_proto_version(ctx, probe->max_version) ||
+		(probe->ciphers && !SSL_CTX_set_cipher_list(ctx, probe->ciphers)) ||
+		(probe->ciphersuites &&
+		 !SSL_CTX_set_ciphersuites(ctx, probe->ciphersuites)))
+	{
+		this->probe_unsupported = true;
+		return CURLE_SSL_CIPHER;
+	}
+	ssl = SSL_new(ctx);
+	if (!ssl)
+	{
+		return CURLE_OUT_OF_MEMORY;
+	}
+	offered = SSL_get1_supported_ciphers(ssl);
+	if (!offered || sk_SSL_CIPHER_num(offered) == 0)
+	{
+		this->probe_unsupported = true;
+	}
+	sk_SSL_CIPHER_free(offered);
+	SSL_free(ssl);
+	return this->probe_unsupported ? CURLE_SSL_CIPHER : CURLE_OK;
+}
+
 static CURLcode ssl_ctx_cb(CURL *curl, void *ssl_ctx, void *user)
 {
 	private_skip_http_t *this = user;
@@ -164,6 +247,10 @@ static CURLcode ssl_ctx_cb(CURL *curl, void *ssl_ctx, void *user)
 	if (!skip_tls_client_setup(ssl_ctx))
 	{
 		return CURLE_SSL_CERTPROBLEM;
+	}
+	if (this->probe)
+	{
+		return probe_setup(this, ssl_ctx);
 	}
 	return CURLE_OK;
 }
@@ -395,7 +482,8 @@ static struct curl_slist *json_headers(void)
 /**
  * Send a GET (body NULL) or a POST request.
  */
-static skip_status_t perform(private_skip_http_t *this, const char *target,
+static skip_status_t perform(private_skip_http_t *this, const char *method,
+							 const char *target,
 							 const char *post, size_t post_len,
 							 unsigned timeout_ms, skip_http_mode_t mode,
 							 skip_http_response_t *response, skip_error_t *err)
@@ -407,7 +495,7 @@ static skip_status_t perform(private_skip_http_t *this, const char *target,
 	slot_t *slot;
 	CURLcode res;
 	CURL *curl;
-	char *url;
+	char *url, *type = NULL, content_type[sizeof(response->content_type)] = "";
 	long code = 0;
 
 	memset(response, 0, sizeof(*response));
@@ -439,6 +527,10 @@ static skip_status_t perform(private_skip_http_t *this, const char *target,
 	{
 		curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
 	}
+	if (method)
+	{
+		curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+	}
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
@@ -447,6 +539,15 @@ static skip_status_t perform(private_skip_http_t *this, const char *target,
 #endif
 	res = curl_easy_perform(curl);
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+	if (curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type) == CURLE_OK &&
+		type)
+	{
+		snprintf(content_type, sizeof(content_type), "%s", type);
+	}
+	if (method)
+	{
+		curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, NULL);
+	}
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, NULL);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, NULL);
 #ifdef HAVE_PREREQ
@@ -472,6 +573,7 @@ static skip_status_t perform(private_skip_http_t *this, const char *target,
 		return status;
 	}
 	response->code = code;
+	memcpy(response->content_type, content_type, sizeof(content_type));
 	response->body = body.buf;
 	response->len = body.len;
 	return SKIP_OK;
@@ -482,8 +584,18 @@ static skip_status_t http_get(skip_http_t *public, const char *target,
 							  skip_http_response_t *response,
 							  skip_error_t *err)
 {
-	return perform((private_skip_http_t*)public, target, NULL, 0, timeout_ms,
-				   mode, response, err);
+	return perform((private_skip_http_t*)public, NULL, target, NULL, 0,
+				   timeout_ms, mode, response, err);
+}
+
+static skip_status_t http_request(skip_http_t *public, const char *method,
+								  const char *target, const char *body,
+								  size_t len, unsigned timeout_ms,
+								  skip_http_response_t *response,
+								  skip_error_t *err)
+{
+	return perform((private_skip_http_t*)public, method, target, body, len,
+				   timeout_ms, SKIP_HTTP_ONCE, response, err);
 }
 
 static skip_status_t http_post(skip_http_t *public, const char *target,
@@ -492,8 +604,8 @@ static skip_status_t http_post(skip_http_t *public, const char *target,
 							   skip_http_response_t *response,
 							   skip_error_t *err)
 {
-	return perform((private_skip_http_t*)public, target, body ? body : "",
-				   len, timeout_ms, mode, response, err);
+	return perform((private_skip_http_t*)public, NULL, target,
+				   body ? body : "", len, timeout_ms, mode, response, err);
 }
 
 static const char *get_url(skip_http_t *public)
@@ -602,6 +714,7 @@ skip_http_t *skip_http_create(const skip_kp_config_t *config, skip_error_t *err)
 	}
 	this->public.get = http_get;
 	this->public.post = http_post;
+	this->public.request = http_request;
 	this->public.get_url = get_url;
 	this->public.destroy = destroy;
 	this->config = *config;
@@ -671,4 +784,59 @@ void skip_http_response_clear(skip_http_response_t *response)
 		free(response->body);
 	}
 	memset(response, 0, sizeof(*response));
+}
+
+skip_status_t skip_http_probe_tls(const skip_kp_config_t *config,
+								  const skip_tls_probe_t *probe,
+								  char *version, char *suite, size_t len,
+								  skip_error_t *err)
+{
+	char errbuf[CURL_ERROR_SIZE] = "";
+	private_skip_http_t *this;
+	skip_http_t *http;
+	skip_status_t status;
+	body_t body = {};
+	CURLcode res;
+	CURL *curl;
+
+	snprintf(version, len, "none");
+	snprintf(suite, len, "none");
+	http = skip_http_create(config, err);
+	if (!http)
+	{
+		return err ? err->status : SKIP_ERR_INVALID_ARG;
+	}
+	this = (private_skip_http_t*)http;
+	this->probe = probe;
+	curl = create_handle(this);
+	if (!curl)
+	{
+		destroy(http);
+		return skip_error_set(err, SKIP_ERR_INTERNAL, 0,
+							  "libcurl lacks a required TLS option");
+	}
+	curl_easy_setopt(curl, CURLOPT_URL, this->url);
+	curl_easy_setopt(curl, CURLOPT_CONNECT_ONLY, 1L);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)this->config.timeout_ms);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	res = curl_easy_perform(curl);
+	if (res == CURLE_OK)
+	{
+		snprintf(version, len, "%s", this->probe_version);
+		snprintf(suite, len, "%s", this->probe_suite);
+		status = SKIP_OK;
+	}
+	else if (this->probe_unsupported)
+	{
+		status = skip_error_set(err, SKIP_ERR_INVALID_ARG, 0, "this OpenSSL "
+								"cannot offer the versions and suites asked for");
+	}
+	else
+	{
+		status = map_curl_error(this, res, errbuf, &body, err);
+	}
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, NULL);
+	curl_easy_cleanup(curl);
+	destroy(http);
+	return status;
 }

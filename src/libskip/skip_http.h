@@ -53,6 +53,9 @@ typedef struct {
 	char *body;
 	/** length of body */
 	size_t len;
+	/** Content-Type of the answer as sent, "" if none (untrusted: escape
+	 *  it before printing) */
+	char content_type[128];
 } skip_http_response_t;
 
 /**
@@ -98,6 +101,28 @@ struct skip_http_t {
 						  skip_error_t *err);
 
 	/**
+	 * Send one request with any method, for conformance checks of a KP
+	 * (skip-client check: a method the draft does not allow, a path it
+	 * does not know). Sent at most once; otherwise as get() and post().
+	 *
+	 * @param method		HTTP method, e.g. "DELETE"
+	 * @param target		path and query, starting with '/', already escaped
+	 * @param body			request body (Content-Type application/json),
+	 *						NULL for none
+	 * @param len			length of body
+	 * @param timeout_ms	budget for this request
+	 * @param response		receives the answer, clear it with
+	 *						skip_http_response_clear()
+	 * @param err			receives the reason on failure (may be NULL)
+	 * @return				SKIP_OK if the KP answered
+	 */
+	skip_status_t (*request)(skip_http_t *this, const char *method,
+							 const char *target, const char *body, size_t len,
+							 unsigned timeout_ms,
+							 skip_http_response_t *response,
+							 skip_error_t *err);
+
+	/**
 	 * Base URL of the KP.
 	 */
 	const char *(*get_url)(skip_http_t *this);
@@ -120,6 +145,41 @@ struct skip_http_t {
  */
 skip_http_t *skip_http_create(const skip_kp_config_t *config,
 							  skip_error_t *err);
+
+/**
+ * What a TLS handshake probe offers, overriding the TLS settings of the
+ * configuration (skip-client check: versions and suites a KP must refuse).
+ */
+typedef struct {
+	/** lowest and highest version offered (TLS1_1_VERSION ... TLS1_3_VERSION) */
+	int min_version;
+	int max_version;
+	/** TLS 1.2 and older suites offered (OpenSSL cipher string), NULL for
+	 *  the configuration's */
+	const char *ciphers;
+	/** TLS 1.3 suites offered, NULL for the configuration's */
+	const char *ciphersuites;
+} skip_tls_probe_t;
+
+/**
+ * Connect to a KP and complete a TLS handshake only (no HTTP request),
+ * offering what probe says, with the credentials of config. OpenSSL's
+ * security level is lowered to 0 so that old versions can be offered.
+ *
+ * @param config	KP settings (URL, mode, credentials)
+ * @param probe		versions and suites to offer
+ * @param version	receives the version negotiated (e.g. "TLSv1.3")
+ * @param suite		receives the suite negotiated
+ * @param len		size of version and suite
+ * @param err		receives the reason on failure (may be NULL)
+ * @return			SKIP_OK if the handshake succeeded; SKIP_ERR_TLS if it
+ *					failed; SKIP_ERR_INVALID_ARG if this OpenSSL cannot
+ *					offer what probe asks for; others as get()
+ */
+skip_status_t skip_http_probe_tls(const skip_kp_config_t *config,
+								  const skip_tls_probe_t *probe,
+								  char *version, char *suite, size_t len,
+								  skip_error_t *err);
 
 /**
  * Percent-encode a validated ID (any byte but NUL) for a URL path or query:

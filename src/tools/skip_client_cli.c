@@ -13,6 +13,8 @@
  * answers from a gateway. Prints key IDs and sizes, never keys.
  */
 
+#include "skip_check.h"
+
 #include <skip_client.h>
 
 #include <getopt.h>
@@ -42,6 +44,13 @@ static void usage(FILE *out)
 "  key REMOTE [BITS]        GET /key?remoteSystemID=REMOTE[&size=BITS]\n"
 "  key-by-id KEYID REMOTE   GET /key/KEYID?remoteSystemID=REMOTE\n"
 "  entropy [BITS]           GET /entropy[?minentropy=BITS]\n"
+"  check                    conformance checks of the KP with the SKIP draft\n"
+"                           (or ETSI GS QKD 014 with --protocol etsi014):\n"
+"                           a PASS/FAIL/SKIP table, exit status 1 if a\n"
+"                           check failed. Spends a few keys of the KP: 2\n"
+"                           (SKIP), 3 or 4 (ETSI); give the peer's encryptor\n"
+"                           (SAE) with the --second-* options to take the\n"
+"                           first key by its ID, once\n"
 "\n"
 "commands (ETSI GS QKD 014):\n"
 "  status [PEER_SAE]        GET /api/v1/keys/PEER_SAE/status (default: the\n"
@@ -64,7 +73,19 @@ static void usage(FILE *out)
 "  --remote-sae-id GLOB     ETSI: a peer's SAE ID keys may be asked for\n"
 "                           (repeatable; default any)\n"
 "  --etsi-get               ETSI: GET forms of enc_keys and dec_keys\n"
-"  -v, --verbose            print request details\n");
+"  -v, --verbose            print request details\n"
+"\n"
+"check options:\n"
+"  --peer ID                remote system ID (SKIP) or peer SAE ID (ETSI)\n"
+"                           to ask keys for (default: from the capabilities\n"
+"                           or the first --remote-sae-id)\n"
+"  --second-url URL         KP of the second identity [--url]\n"
+"  --second-identity ID     second identity: PSK identity, with\n"
+"  --second-psk-file FILE   its PSK\n"
+"  --second-cert FILE       second identity: certificate and key (ETSI: the\n"
+"  --second-key FILE        slave SAE's)\n"
+"  --second-ca FILE         CA of the second KP's certificate [--ca]\n"
+"  --json                   machine-readable output\n");
 }
 
 static void log_cb(void *ctx, int level, const char *fmt, va_list args)
@@ -238,6 +259,66 @@ static int run(skip_client_t *client, int argc, char *argv[])
 	return report(status, &err);
 }
 
+/**
+ * skip-client check: the second identity's settings, the peer.
+ */
+static int run_check(const skip_kp_config_t *config, skip_check_opts_t *check,
+					 const char *identity2, const char *psk_file2,
+					 skip_psk_t *psk2)
+{
+	skip_kp_config_t second = *config;
+	char errbuf[256];
+	unsigned i;
+	int status;
+
+	if (!identity2 != !psk_file2 || (identity2 && check->second.cert_file) ||
+		!check->second.cert_file != !check->second.key_file)
+	{
+		fprintf(stderr, "skip-client: the second identity needs "
+				"--second-identity and --second-psk-file, or --second-cert "
+				"and --second-key\n");
+		return 2;
+	}
+	second.url = check->second.url ?: config->url;
+	second.ca_file = check->second.ca_file ?: config->ca_file;
+	if (psk_file2)
+	{
+		if (!skip_psk_load(psk_file2, identity2, psk2, errbuf,
+						   sizeof(errbuf)))
+		{
+			fprintf(stderr, "skip-client: %s\n", errbuf);
+			return 2;
+		}
+		second.auth = SKIP_AUTH_PSK;
+		second.psk = psk2;
+		second.cert_file = second.key_file = NULL;
+		check->have_second = true;
+	}
+	else if (check->second.cert_file)
+	{
+		second.auth = SKIP_AUTH_CERT;
+		second.psk = NULL;
+		second.cert_file = check->second.cert_file;
+		second.key_file = check->second.key_file;
+		check->have_second = true;
+	}
+	check->second = second;
+	check->config = *config;
+	for (i = 0; !check->peer && i < config->remote_sae_id_count; i++)
+	{
+		if (!strpbrk(config->remote_sae_ids[i], "*?["))
+		{
+			check->peer = config->remote_sae_ids[i];
+		}
+	}
+	status = skip_check_run(check);
+	if (psk_file2)
+	{
+		skip_memwipe(psk2, sizeof(*psk2));
+	}
+	return status;
+}
+
 int main(int argc, char *argv[])
 {
 	static const struct option options[] = {
@@ -256,12 +337,22 @@ int main(int argc, char *argv[])
 		{ "remote-sae-id", required_argument, NULL, 'r' },
 		{ "etsi-get", no_argument, NULL, 'g' },
 		{ "socket", required_argument, NULL, 'S' },
+		{ "peer", required_argument, NULL, 'E' },
+		{ "second-url", required_argument, NULL, 'U' },
+		{ "second-identity", required_argument, NULL, 'I' },
+		{ "second-psk-file", required_argument, NULL, 'F' },
+		{ "second-cert", required_argument, NULL, 'X' },
+		{ "second-key", required_argument, NULL, 'Y' },
+		{ "second-ca", required_argument, NULL, 'Z' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	skip_kp_config_t config = {};
+	skip_check_opts_t check = {};
 	char *identity = NULL, *psk_file = NULL, errbuf[256];
+	char *identity2 = NULL, *psk_file2 = NULL;
+	skip_psk_t psk2;
 	const char **remotes = NULL;
 	unsigned count = 0;
 	skip_error_t err = {};
@@ -334,8 +425,30 @@ int main(int argc, char *argv[])
 			case 'S':
 				socket = optarg;
 				break;
+			case 'E':
+				check.peer = optarg;
+				break;
+			case 'U':
+				check.second.url = optarg;
+				break;
+			case 'I':
+				identity2 = optarg;
+				break;
+			case 'F':
+				psk_file2 = optarg;
+				break;
+			case 'X':
+				check.second.cert_file = optarg;
+				break;
+			case 'Y':
+				check.second.key_file = optarg;
+				break;
+			case 'Z':
+				check.second.ca_file = optarg;
+				break;
 			case 'j':
 				json = true;
+				check.json = true;
 				break;
 			case 'h':
 				usage(stdout);
@@ -378,6 +491,16 @@ int main(int argc, char *argv[])
 	}
 	config.remote_sae_ids = remotes;
 	config.remote_sae_id_count = count;
+	if (strcmp(argv[optind], "check") == 0 && optind + 1 == argc)
+	{
+		status = run_check(&config, &check, identity2, psk_file2, &psk2);
+		if (psk_file)
+		{
+			skip_memwipe(&psk, sizeof(psk));
+		}
+		free(remotes);
+		return status;
+	}
 	client = skip_source_create(&config, &err);
 	if (psk_file)
 	{

@@ -28,6 +28,7 @@ int main(void)
 		client_suite,
 		hostile_suite,
 		etsi_client_suite,
+		check_suite,
 #endif
 	};
 	SRunner *runner;

@@ -30,5 +30,6 @@ Suite *psk_suite(void);
 Suite *client_suite(void);
 Suite *hostile_suite(void);
 Suite *etsi_client_suite(void);
+Suite *check_suite(void);
 
 #endif /* TEST_SUITES_H_ */
