@@ -14,7 +14,8 @@
 #                       over client certificates (SAEs sae-a and sae-b)
 #
 # with keep-alive and with a new connection per request, one client and
-# several, and prints the figures with their ratios. Builds nothing: run
+# several, and prints the figures with their ratios. Every figure that
+# makes keys starts with both KPs restarted and Bob's store empty. Builds nothing: run
 # `make` in BUILD_DIR first. Needs no root. Kills only the KPs it started.
 set -euo pipefail
 
@@ -88,6 +89,27 @@ start_kp() {
 	exit 1
 }
 
+# how the pair runs: Alice's options, Bob durable or in memory
+alice_opts=()
+bob_durable=yes
+# restart_pair: both KPs anew and Bob's store empty, so that every figure
+# starts from a clean store (the unfetched keys of earlier figures would
+# fill it: 507, and a later figure would get no answer)
+restart_pair() {
+	stop_kp Alice
+	stop_kp Bob
+	rm -rf "$dir/state-b"
+	if [ "$bob_durable" = yes ]; then
+		start_kp Bob --state-dir "$dir/state-b"
+	else
+		start_kp Bob
+	fi
+	start_kp Alice "${alice_opts[@]}"
+	if [ ${#alice_opts[@]} -gt 0 ]; then
+		sleep 1		# the key pool fills
+	fi
+}
+
 # run LABEL [skip-kp-bench options] PATH: prints a line, sets $rate
 run() {
 	local label=$1
@@ -98,6 +120,10 @@ run() {
 run_as() {
 	local label=$1 out errors
 	shift
+	case "${*: -1}" in
+		/capabilities|/entropy) ;;
+		*) restart_pair ;;
+	esac
 	out=$("$bench" --port "$port_a" --seconds "$seconds" "$@")
 	rate=${out##*rate=}
 	errors=${out#*errors=}
@@ -118,8 +144,7 @@ echo "skip-kp throughput: TLS 1.3, external PSK, TLS_AES_256_GCM_SHA384, loopbac
 echo "(ETSI 014 lines: client certificates, TLS_AES_256_GCM_SHA384),"
 echo "$(nproc) CPUs shared by both KPs and the clients, ${seconds} s per figure"
 
-start_kp Bob --state-dir "$dir/state-b"
-start_kp Alice
+restart_pair
 echo
 echo "Bob stores keys durably (journal, fdatasync); every key synchronized on demand"
 echo " one client, keep-alive:"
@@ -139,9 +164,7 @@ run "GET /key + GET /key/{keyId} at Bob (pairs/s)" --clients 8 "${fetch[@]}" "$k
 run_as "ETSI 014 enc_keys (keys/s)" "${sae_a[@]}" --clients 8 "$enc"; etsi8=$rate
 run_as "ETSI 014 enc_keys + dec_keys at Bob (pairs/s)" "${sae_a[@]}" --clients 8 "${etsi_fetch[@]}" "$enc"; etsipair8=$rate
 
-stop_kp Alice
-start_kp Alice --key-pool 256
-sleep 1
+alice_opts=(--key-pool 256)
 echo
 echo "the same, Alice with --key-pool 256 (keys synchronized in advance)"
 echo " keep-alive:"
@@ -149,10 +172,8 @@ run "GET /key (keys/s), 1 client" "$key"; pool1=$rate
 run "GET /key (keys/s), 8 clients" --clients 8 "$key"; pool8=$rate
 run "GET /key + GET /key/{keyId} at Bob, 1 client" "${fetch[@]}" "$key"; poolpair1=$rate
 
-stop_kp Alice
-stop_kp Bob
-start_kp Bob
-start_kp Alice
+alice_opts=()
+bob_durable=no
 echo
 echo "the same, Bob keeping keys in memory only (no --state-dir), no pool"
 echo " keep-alive:"
