@@ -15,7 +15,10 @@
 #
 # with keep-alive and with a new connection per request, one client and
 # several, and prints the figures with their ratios. Every figure that
-# makes keys starts with both KPs restarted and Bob's store empty. Builds nothing: run
+# makes keys starts with both KPs restarted and Bob's store empty. Within one
+# figure, keys nobody fetches at Bob accumulate up to his store's bound
+# (100,000 keys): with SECONDS much above the default, the fastest key-only
+# figures (8 clients, key pool) reach it and report errors (507). Builds nothing: run
 # `make` in BUILD_DIR first. Needs no root. Kills only the KPs it started.
 set -euo pipefail
 
