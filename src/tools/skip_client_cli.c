@@ -135,6 +135,22 @@ static void print_key(const char *name, skip_key_t *key)
 	skip_key_destroy(key);
 }
 
+/**
+ * Print the remote system IDs (SAE IDs) of capabilities, escaped, one line
+ * each: they may hold any byte but NUL.
+ */
+static void print_remotes(const char *name, skip_capabilities_t *caps)
+{
+	char escaped[SKIP_SYSTEM_ID_LOG_MAX];
+	size_t i;
+
+	for (i = 0; i < caps->remote_system_id_count; i++)
+	{
+		skip_escape(caps->remote_system_ids[i], escaped, sizeof(escaped));
+		printf("%s=%s\n", name, escaped);
+	}
+}
+
 static int run_etsi(skip_client_t *client, int argc, char *argv[])
 {
 	skip_capabilities_t *caps;
@@ -143,7 +159,6 @@ static int run_etsi(skip_client_t *client, int argc, char *argv[])
 	skip_status_t status;
 	char escaped[SKIP_SYSTEM_ID_LOG_MAX];
 	const char *cmd = argv[0];
-	size_t i;
 
 	if (strcmp(cmd, "status") == 0 && argc <= 2)
 	{
@@ -152,12 +167,7 @@ static int run_etsi(skip_client_t *client, int argc, char *argv[])
 		{
 			skip_escape(caps->local_system_id, escaped, sizeof(escaped));
 			printf("sae_id=%s\nkme=%s\n", escaped, caps->algorithm);
-			for (i = 0; i < caps->remote_system_id_count; i++)
-			{
-				skip_escape(caps->remote_system_ids[i], escaped,
-							sizeof(escaped));
-				printf("remote_sae_id=%s\n", escaped);
-			}
+			print_remotes("remote_sae_id", caps);
 			skip_capabilities_destroy(caps);
 		}
 	}
@@ -197,7 +207,6 @@ static int run(skip_client_t *client, int argc, char *argv[])
 	skip_status_t status;
 	char escaped[SKIP_SYSTEM_ID_LOG_MAX];
 	const char *cmd = argv[0];
-	size_t i;
 
 	if (strcmp(cmd, "capabilities") == 0 && argc == 1)
 	{
@@ -210,12 +219,7 @@ static int run(skip_client_t *client, int argc, char *argv[])
 				   escaped, caps->algorithm,
 				   caps->key ? "true" : "false",
 				   caps->entropy ? "true" : "false");
-			for (i = 0; i < caps->remote_system_id_count; i++)
-			{
-				skip_escape(caps->remote_system_ids[i], escaped,
-							sizeof(escaped));
-				printf("remoteSystemID=%s\n", escaped);
-			}
+			print_remotes("remoteSystemID", caps);
 			skip_capabilities_destroy(caps);
 		}
 	}
@@ -226,8 +230,7 @@ static int run(skip_client_t *client, int argc, char *argv[])
 								 &err);
 		if (status == SKIP_OK)
 		{
-			printf("keyId=%s\nbits=%zu\n", key->key_id, key->key_len * 8);
-			skip_key_destroy(key);
+			print_key("keyId", key);
 		}
 	}
 	else if (strcmp(cmd, "key-by-id") == 0 && argc == 3)
@@ -236,8 +239,7 @@ static int run(skip_client_t *client, int argc, char *argv[])
 									   &err);
 		if (status == SKIP_OK)
 		{
-			printf("keyId=%s\nbits=%zu\n", key->key_id, key->key_len * 8);
-			skip_key_destroy(key);
+			print_key("keyId", key);
 		}
 	}
 	else if (strcmp(cmd, "entropy") == 0 && argc <= 2)
