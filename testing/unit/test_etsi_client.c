@@ -106,6 +106,19 @@ static skip_kp_config_t etsi_config(hostile_kp_t *server)
 	return config;
 }
 
+/**
+ * A client for a configuration that must be accepted.
+ */
+static skip_client_t *create(const skip_kp_config_t *config)
+{
+	skip_error_t err = {};
+	skip_client_t *client;
+
+	client = skip_source_create(config, &err);
+	ck_assert_msg(client, "%s", err.detail);
+	return client;
+}
+
 static hostile_kp_t *start(const hostile_answer_t *answers, int count)
 {
 	return hostile_kp_start_script(kp_fixture_path(&fx, "kp-a.pem"),
@@ -174,8 +187,7 @@ START_TEST(test_wire)
 	server = start(answers, countof(answers));
 	config = etsi_config(server);
 	config.etsi_get = wire[_i].get;
-	client = skip_source_create(&config, &err);
-	ck_assert_msg(client, "%s", err.detail);
+	client = create(&config);
 	if (wire[_i].method == ENC)
 	{
 		status = client->get_key(client, wire[_i].remote, wire[_i].bits, 0,
@@ -210,8 +222,7 @@ START_TEST(test_mutual_tls)
 	server = start(answers, countof(answers));
 	hostile_kp_require_client_cert(server, kp_fixture_path(&fx, "ca.pem"));
 	config = etsi_config(server);
-	client = skip_source_create(&config, &err);
-	ck_assert_msg(client, "%s", err.detail);
+	client = create(&config);
 	ck_assert_msg(client->get_key(client, "Bob", 256, 0, &key, &err) ==
 				  SKIP_OK, "%s", err.detail);
 	ck_assert_str_eq(hostile_kp_client_cn(server), "gw-a");
@@ -235,8 +246,7 @@ START_TEST(test_status)
 	server = start(answers, countof(answers));
 	config = etsi_config(server);
 	config.kme_id = "KME-A";
-	client = skip_source_create(&config, &err);
-	ck_assert_msg(client, "%s", err.detail);
+	client = create(&config);
 	logged[0] = '\0';
 	ck_assert_msg(client->get_capabilities(client, &caps, &err) == SKIP_OK,
 				  "%s", err.detail);
@@ -269,8 +279,7 @@ START_TEST(test_status_low)
 
 	server = start(answers, countof(answers));
 	config = etsi_config(server);
-	client = skip_source_create(&config, &err);
-	ck_assert_msg(client, "%s", err.detail);
+	client = create(&config);
 	logged[0] = '\0';
 	ck_assert_msg(client->get_capabilities(client, &caps, &err) == SKIP_OK,
 				  "%s", err.detail);
@@ -293,8 +302,7 @@ START_TEST(test_status_wrong_kme)
 	server = start(answers, countof(answers));
 	config = etsi_config(server);
 	config.kme_id = "KME-X";
-	client = skip_source_create(&config, &err);
-	ck_assert_msg(client, "%s", err.detail);
+	client = create(&config);
 	ck_assert_int_eq(client->get_capabilities(client, &caps, &err),
 					 SKIP_ERR_PROTOCOL);
 	ck_assert_ptr_null(caps);
@@ -320,8 +328,7 @@ START_TEST(test_status_globs_only)
 	config = etsi_config(server);
 	config.remote_sae_ids = _i ? NULL : globs;
 	config.remote_sae_id_count = _i ? 0 : 1;
-	client = skip_source_create(&config, &err);
-	ck_assert_msg(client, "%s", err.detail);
+	client = create(&config);
 	ck_assert_msg(client->get_capabilities(client, &caps, &err) == SKIP_OK,
 				  "%s", err.detail);
 	ck_assert_int_eq(hostile_kp_requests(server), 0);
@@ -385,8 +392,7 @@ START_TEST(test_codes)
 
 	server = start(answers, countof(answers));
 	config = etsi_config(server);
-	client = skip_source_create(&config, &err);
-	ck_assert_msg(client, "%s", err.detail);
+	client = create(&config);
 	if (codes[_i].method == ENC)
 	{
 		status = client->get_key(client, "Bob", 256, 0, &key, &err);
@@ -432,8 +438,7 @@ START_TEST(test_not_found_within_budget)
 
 	server = start(answers, countof(answers));
 	config = etsi_config(server);
-	client = skip_source_create(&config, &err);
-	ck_assert_msg(client, "%s", err.detail);
+	client = create(&config);
 	start_ms = test_now_ms();
 	ck_assert_int_eq(client->get_key_by_id(client, UUID, "Alice", 0, &key,
 										   &err), SKIP_ERR_NOT_FOUND);
@@ -460,8 +465,7 @@ START_TEST(test_wrong_answers)
 
 	server = start(answers, countof(answers));
 	config = etsi_config(server);
-	client = skip_source_create(&config, &err);
-	ck_assert_msg(client, "%s", err.detail);
+	client = create(&config);
 	ck_assert_int_eq(client->get_key(client, "Bob", 512, 0, &key, &err),
 					 SKIP_ERR_PROTOCOL);
 	ck_assert_msg(strstr(err.detail, "expected 512"), "%s", err.detail);
@@ -532,8 +536,7 @@ START_TEST(test_refused_arguments)
 
 	server = start(answers, countof(answers));
 	config = etsi_config(server);
-	client = skip_source_create(&config, &err);
-	ck_assert_msg(client, "%s", err.detail);
+	client = create(&config);
 	/* not among the configured remote SAE IDs */
 	ck_assert_int_eq(client->get_key(client, "Eve", 256, 0, &key, &err),
 					 SKIP_ERR_INVALID_ARG);
@@ -595,8 +598,7 @@ START_TEST(test_tls_suites)
 	{	/* the SKIP client, for comparison */
 		config.protocol = SKIP_PROTOCOL_SKIP;
 	}
-	client = skip_source_create(&config, &err);
-	ck_assert_msg(client, "%s", err.detail);
+	client = create(&config);
 	skip_tls_client_ctx_hook = ctx_hook;
 	if (_i)
 	{
