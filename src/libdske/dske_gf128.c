@@ -1,0 +1,205 @@
+/*
+ * Copyright (C) 2026 strongswan-skip authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+#include "dske_gf128.h"
+
+#include <openssl/crypto.h>
+
+/** x^128 = 1 + x + x^2 + x^7: what a bit shifted out of x^127 folds into */
+#define DSKE_GF128_REDUCE 0x87
+
+dske_gf128_t dske_gf128_add(dske_gf128_t a, dske_gf128_t b)
+{
+	return (dske_gf128_t){ .lo = a.lo ^ b.lo, .hi = a.hi ^ b.hi };
+}
+
+/**
+ * All ones if bit is 1, zero if it is 0, without a branch.
+ */
+static inline uint64_t mask_of(uint64_t bit)
+{
+	return (uint64_t)0 - (bit & 1);
+}
+
+/**
+ * a * x: shift up one degree and fold x^128 back in, without a branch.
+ */
+static inline dske_gf128_t times_x(dske_gf128_t a)
+{
+	uint64_t carry = mask_of(a.hi >> 63);
+
+	a.hi = (a.hi << 1) | (a.lo >> 63);
+	a.lo = (a.lo << 1) ^ (carry & DSKE_GF128_REDUCE);
+	return a;
+}
+
+/*
+ * Shift-and-add over all 128 bits of b: every iteration does the same
+ * operations whatever the bits are (the bit only selects through a mask), so
+ * neither timing nor memory access depends on a hash key or a share word.
+ */
+dske_gf128_t dske_gf128_mul(dske_gf128_t a, dske_gf128_t b)
+{
+	dske_gf128_t r = { 0, 0 };
+	uint64_t mask;
+	int i;
+
+	for (i = 0; i < 64; i++)
+	{
+		mask = mask_of(b.lo >> i);
+		r.lo ^= a.lo & mask;
+		r.hi ^= a.hi & mask;
+		a = times_x(a);
+	}
+	for (i = 0; i < 64; i++)
+	{
+		mask = mask_of(b.hi >> i);
+		r.lo ^= a.lo & mask;
+		r.hi ^= a.hi & mask;
+		a = times_x(a);
+	}
+	return r;
+}
+
+/*
+ * Fermat: a^-1 = a^(2^128 - 2), the exponent being 127 ones followed by a
+ * zero. Square-and-multiply over a public exponent; the inverse is only
+ * taken of public values (coordinates), so its speed does not matter.
+ */
+dske_gf128_t dske_gf128_inv(dske_gf128_t a)
+{
+	dske_gf128_t r = dske_gf128_from_uint(1);
+	int i;
+
+	for (i = 0; i < 127; i++)
+	{
+		r = dske_gf128_mul(dske_gf128_mul(r, r), a);
+	}
+	/* the final zero bit of the exponent: one more squaring */
+	return dske_gf128_mul(r, r);
+}
+
+bool dske_gf128_is_zero(dske_gf128_t a)
+{
+	uint64_t v = a.lo | a.hi;
+
+	/* the top bit of v | -v is set iff v != 0 */
+	return ((v | ((uint64_t)0 - v)) >> 63) ^ 1;
+}
+
+bool dske_gf128_equal(dske_gf128_t a, dske_gf128_t b)
+{
+	return dske_gf128_is_zero(dske_gf128_add(a, b));
+}
+
+dske_gf128_t dske_gf128_from_uint(uint64_t v)
+{
+	return (dske_gf128_t){ .lo = v, .hi = 0 };
+}
+
+/** 8 little-endian bytes as an integer */
+static uint64_t load64(const uint8_t *bytes)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+	{
+		v = (v << 8) | bytes[i];
+	}
+	return v;
+}
+
+/** an integer as 8 little-endian bytes */
+static void store64(uint64_t v, uint8_t *bytes)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+	{
+		bytes[i] = (uint8_t)(v >> (8 * i));
+	}
+}
+
+dske_gf128_t dske_gf128_load(const uint8_t bytes[DSKE_WORD_LEN])
+{
+	return (dske_gf128_t){ .lo = load64(bytes), .hi = load64(bytes + 8) };
+}
+
+void dske_gf128_store(dske_gf128_t a, uint8_t bytes[DSKE_WORD_LEN])
+{
+	store64(a.lo, bytes);
+	store64(a.hi, bytes + 8);
+}
+
+/** value of a hex digit, -1 if c is none */
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+	{
+		return c - '0';
+	}
+	if (c >= 'a' && c <= 'f')
+	{
+		return c - 'a' + 10;
+	}
+	if (c >= 'A' && c <= 'F')
+	{
+		return c - 'A' + 10;
+	}
+	return -1;
+}
+
+bool dske_gf128_from_hex(const char *hex, dske_gf128_t *a)
+{
+	dske_gf128_t v = { 0, 0 };
+	int digits = 0, d;
+
+	for (; *hex; hex++)
+	{
+		if (*hex == '_')
+		{
+			continue;
+		}
+		d = hex_value(*hex);
+		if (d < 0 || ++digits > 32)
+		{
+			return false;
+		}
+		v.hi = (v.hi << 4) | (v.lo >> 60);
+		v.lo = (v.lo << 4) | (uint64_t)d;
+	}
+	if (digits != 32)
+	{
+		return false;
+	}
+	*a = v;
+	return true;
+}
+
+void dske_gf128_to_hex(dske_gf128_t a, char hex[33])
+{
+	static const char digits[] = "0123456789abcdef";
+	int i;
+
+	for (i = 0; i < 16; i++)
+	{
+		hex[i] = digits[(a.hi >> (60 - 4 * i)) & 0xf];
+		hex[16 + i] = digits[(a.lo >> (60 - 4 * i)) & 0xf];
+	}
+	hex[32] = '\0';
+}
+
+void dske_gf128_wipe(dske_gf128_t *words, size_t count)
+{
+	if (words && count)
+	{
+		OPENSSL_cleanse(words, count * sizeof(*words));
+	}
+}
