@@ -24,6 +24,7 @@ int main(void)
 		hash_suite,
 		shamir_suite,
 		example_suite,
+		props_suite,
 	};
 	SRunner *runner;
 	size_t i;

@@ -64,5 +64,6 @@ Suite *ghash_suite(void);
 Suite *hash_suite(void);
 Suite *shamir_suite(void);
 Suite *example_suite(void);
+Suite *props_suite(void);
 
 #endif /* DSKE_TESTS_H_ */
