@@ -20,11 +20,18 @@ dske_gf128_t dske_gf128_add(dske_gf128_t a, dske_gf128_t b)
 }
 
 /**
- * All ones if bit is 1, zero if it is 0, without a branch.
+ * All ones if bit is 1, zero if it is 0, without a branch. The empty asm
+ * hides from the optimizer that the mask has only two values, so that it
+ * cannot turn the masked additions back into a branch on the bit.
  */
 static inline uint64_t mask_of(uint64_t bit)
 {
-	return (uint64_t)0 - (bit & 1);
+	uint64_t mask = (uint64_t)0 - (bit & 1);
+
+#if defined(__GNUC__) || defined(__clang__)
+	__asm__("" : "+r"(mask));
+#endif
+	return mask;
 }
 
 /**
@@ -67,22 +74,104 @@ dske_gf128_t dske_gf128_mul(dske_gf128_t a, dske_gf128_t b)
 	return r;
 }
 
+/**
+ * A binary polynomial of degree <= 191, for the modulus (degree 128) and
+ * the values the inversion derives from it.
+ */
+typedef struct {
+	uint64_t w[3];
+} poly_t;
+
+/** true if p = 1 */
+static bool poly_is_one(const poly_t *p)
+{
+	return p->w[0] == 1 && !p->w[1] && !p->w[2];
+}
+
+/** degree of p (-1 for 0) */
+static int poly_degree(const poly_t *p)
+{
+	int i;
+
+	for (i = 2; i >= 0; i--)
+	{
+		if (p->w[i])
+		{
+			return 64 * i + 63 - __builtin_clzll(p->w[i]);
+		}
+	}
+	return -1;
+}
+
+/** p / x for an even p */
+static void poly_div_x(poly_t *p)
+{
+	p->w[0] = (p->w[0] >> 1) | (p->w[1] << 63);
+	p->w[1] = (p->w[1] >> 1) | (p->w[2] << 63);
+	p->w[2] >>= 1;
+}
+
+/** g / x mod the modulus: (g + modulus) / x if g is odd */
+static void field_div_x(dske_gf128_t *g)
+{
+	uint64_t odd = g->lo & 1;
+
+	if (odd)
+	{
+		g->lo ^= DSKE_GF128_REDUCE;
+	}
+	g->lo = (g->lo >> 1) | (g->hi << 63);
+	/* the modulus' x^128 becomes x^127 */
+	g->hi = (g->hi >> 1) | (odd << 63);
+}
+
 /*
- * Fermat: a^-1 = a^(2^128 - 2), the exponent being 127 ones followed by a
- * zero. Square-and-multiply over a public exponent; the inverse is only
- * taken of public values (coordinates), so its speed does not matter.
+ * The binary extended Euclidean algorithm (Hankerson, Menezes, Vanstone,
+ * Guide to Elliptic Curve Cryptography, algorithm 2.49), keeping
+ * a * g1 = u and a * g2 = v modulo the modulus. Variable time: the inverse
+ * is only taken of public values (coordinates), where Fermat's 255
+ * multiplications made every interpolation slow.
  */
 dske_gf128_t dske_gf128_inv(dske_gf128_t a)
 {
-	dske_gf128_t r = dske_gf128_from_uint(1);
+	poly_t u = { { a.lo, a.hi, 0 } }, v = { { DSKE_GF128_REDUCE, 0, 1 } };
+	dske_gf128_t g1 = dske_gf128_from_uint(1), g2 = dske_gf128_from_uint(0);
 	int i;
 
-	for (i = 0; i < 127; i++)
+	if (dske_gf128_is_zero(a))
 	{
-		r = dske_gf128_mul(dske_gf128_mul(r, r), a);
+		return a;
 	}
-	/* the final zero bit of the exponent: one more squaring */
-	return dske_gf128_mul(r, r);
+	while (!poly_is_one(&u) && !poly_is_one(&v))
+	{
+		while (!(u.w[0] & 1))
+		{
+			poly_div_x(&u);
+			field_div_x(&g1);
+		}
+		while (!(v.w[0] & 1))
+		{
+			poly_div_x(&v);
+			field_div_x(&g2);
+		}
+		if (poly_degree(&u) > poly_degree(&v))
+		{
+			for (i = 0; i < 3; i++)
+			{
+				u.w[i] ^= v.w[i];
+			}
+			g1 = dske_gf128_add(g1, g2);
+		}
+		else
+		{
+			for (i = 0; i < 3; i++)
+			{
+				v.w[i] ^= u.w[i];
+			}
+			g2 = dske_gf128_add(g2, g1);
+		}
+	}
+	return poly_is_one(&u) ? g1 : g2;
 }
 
 bool dske_gf128_is_zero(dske_gf128_t a)

@@ -106,16 +106,40 @@ START_TEST(test_inv)
 }
 END_TEST
 
-START_TEST(test_inv_random)
+/** a^-1 = a^(2^128 - 2) (Fermat), by square-and-multiply */
+static dske_gf128_t fermat_inv(dske_gf128_t a)
 {
-	dske_gf128_t a;
+	dske_gf128_t r = dske_gf128_from_uint(1);
 	int i;
 
-	for (i = 0; i < 20; i++)
+	/* the exponent is 127 ones and a zero */
+	for (i = 0; i < 127; i++)
 	{
-		a = test_random_word();
-		ck_assert_word(dske_gf128_mul(a, dske_gf128_inv(a)),
+		r = dske_gf128_mul(dske_gf128_mul(r, r), a);
+	}
+	return dske_gf128_mul(r, r);
+}
+
+/* Euclid's inverse against Fermat's: random words, and small ones */
+START_TEST(test_inv_random)
+{
+	dske_gf128_t a, inv;
+	int i;
+
+	for (i = 0; i < 200; i++)
+	{
+		a = i < 100 ? test_random_word() : dske_gf128_from_uint(i - 99);
+		inv = dske_gf128_inv(a);
+		ck_assert_word(dske_gf128_mul(a, inv),
 					   "00000000000000000000000000000001");
+		ck_assert_word_eq(inv, fermat_inv(a));
+	}
+	/* a single high or low bit */
+	for (i = 0; i < 128; i++)
+	{
+		a = i < 64 ? (dske_gf128_t){ .lo = (uint64_t)1 << i }
+				   : (dske_gf128_t){ .hi = (uint64_t)1 << (i - 64) };
+		ck_assert_word_eq(dske_gf128_inv(a), fermat_inv(a));
 	}
 }
 END_TEST
