@@ -14,8 +14,8 @@
 # call of the client process, and the ratios new/old. SECONDS per figure,
 # default 3. Needs no root; kills only the KPs it started.
 #
-# PERF=1 also records a perf profile of this tree's client at K = 16 and
-# prints the top of it (needs perf).
+# PERF=1 also records a perf profile of this tree's client at K = PERF_K
+# (default 16) and prints the top of it (needs perf).
 set -euo pipefail
 
 build=${1:-}
@@ -121,9 +121,9 @@ fi
 
 if [ "${PERF:-}" = 1 ]; then
 	echo
-	echo "perf profile of the new client, K = 16 (self time, top entries):"
+	echo "perf profile of the new client, K = ${PERF_K:-16} (self time, top entries):"
 	perf record -q -g -o "$dir/perf.data" "$dir/bench-new" "${args[@]}" \
-		--threads 16 --seconds "$seconds" > /dev/null 2>&1
-	perf report -i "$dir/perf.data" --no-children --sort dso -q 2>/dev/null | head -15
-	perf report -i "$dir/perf.data" --no-children --sort sym -q 2>/dev/null | head -30
+		--threads "${PERF_K:-16}" --seconds "$seconds" > /dev/null 2>&1
+	perf report -i "$dir/perf.data" --no-children --sort dso -q -g none 2>/dev/null | grep -v '^$' | head -15
+	perf report -i "$dir/perf.data" --no-children --sort sym -q -g none 2>/dev/null | grep -v '^$' | head -40
 fi
