@@ -10,8 +10,9 @@
 /**
  * The client's connection pool against the reference KPs: K concurrent
  * calls open K connections once and reuse them in the next round, the pool
- * stays within its bound, and a pooled connection the KP closed is
- * replaced without failing a by-keyId request.
+ * stays within its bound, new connections resume TLS sessions, and a
+ * pooled connection the KP closed is replaced without failing a by-keyId
+ * request.
  *
  * Calls are made concurrent without timing: every caller waits at a barrier
  * when its request goes out on an established connection, so K callers
@@ -33,8 +34,8 @@ static kp_fixture_t fx;
 /** concurrent callers */
 #define CALLERS 8
 
-/** TLS handshakes the clients started */
-static atomic_uint handshakes;
+/** TLS handshakes the clients started, and how many resumed a session */
+static atomic_uint handshakes, resumed;
 
 /** callers wait here when their request goes out, if armed */
 static pthread_barrier_t barrier;
@@ -67,11 +68,14 @@ static void stop_kps(void)
 
 static void info_cb(const SSL *ssl, int where, int ret)
 {
-	(void)ssl;
 	(void)ret;
 	if (where & SSL_CB_HANDSHAKE_START)
 	{
 		atomic_fetch_add(&handshakes, 1);
+	}
+	if ((where & SSL_CB_HANDSHAKE_DONE) && SSL_session_reused((SSL*)ssl))
+	{
+		atomic_fetch_add(&resumed, 1);
 	}
 }
 
@@ -118,6 +122,29 @@ static skip_client_t *client_of(kp_side_t side, unsigned connections)
 								side == KP_ALICE ? "gw-a" : "gw-b", &psk,
 								errbuf, sizeof(errbuf)), "%s", errbuf);
 	config.psk = &psk;
+	skip_tls_client_ctx_hook = ctx_hook;
+	client = skip_client_create(&config, &err);
+	ck_assert_msg(client, "%s", err.detail);
+	return client;
+}
+
+/**
+ * A client of Alice's KP in certificate mode.
+ */
+static skip_client_t *cert_client(unsigned connections)
+{
+	skip_kp_config_t config = {
+		.url = kp_fixture_url(&fx, KP_ALICE),
+		.auth = SKIP_AUTH_CERT,
+		.ca_file = kp_fixture_path(&fx, "ca.pem"),
+		.cert_file = kp_fixture_path(&fx, "gw-a.pem"),
+		.key_file = kp_fixture_path(&fx, "gw-a.key"),
+		.timeout_ms = TIMEOUT_MS,
+		.connections = connections,
+	};
+	skip_error_t err = {};
+	skip_client_t *client;
+
 	skip_tls_client_ctx_hook = ctx_hook;
 	client = skip_client_create(&config, &err);
 	ck_assert_msg(client, "%s", err.detail);
@@ -211,6 +238,25 @@ START_TEST(test_pool_sequential)
 END_TEST
 
 /**
+ * New connections resume the session of an earlier one (certificate mode):
+ * the callers beyond the bound of 1 each open a connection of their own.
+ */
+START_TEST(test_pool_resumes_sessions)
+{
+	skip_client_t *client = cert_client(1);
+
+	ck_assert_int_eq((intptr_t)call(client), SKIP_OK);
+	ck_assert_uint_eq(atomic_load(&resumed), 0);
+	ck_assert_uint_eq(concurrent_round(client), CALLERS - 1);
+	/* each offers the cached session; the KP resumes most of them (not
+	 * all: several handshakes on one ticket at once) */
+	ck_assert_uint_gt(atomic_load(&resumed), 0);
+	client->destroy(client);
+	skip_tls_client_ctx_hook = NULL;
+}
+END_TEST
+
+/**
  * Bob's KP restarts while the client keeps a connection to it: the next
  * GET /key/{keyId} (never repeated once it went out) finds the pooled
  * connection closed before sending, goes out on a new one and gets the key.
@@ -253,6 +299,7 @@ Suite *pool_suite(void)
 	tcase_add_test(tc, test_pool_grows_to_callers);
 	tcase_add_test(tc, test_pool_bound);
 	tcase_add_test(tc, test_pool_sequential);
+	tcase_add_test(tc, test_pool_resumes_sessions);
 	tcase_add_test(tc, test_pool_dead_connection_by_key_id);
 	suite_add_tcase(s, tc);
 	return s;
