@@ -528,6 +528,19 @@ static struct curl_slist *json_headers(void)
 #define URL_MAX 4096
 
 /**
+ * Longest idle time of a connection a request that must reach the KP at most
+ * once goes out on. A server closing an idle connection while our request
+ * is on its way makes libcurl resend it, which such a request must not
+ * allow: it then fails. Servers close idle connections after 5 s (uvicorn)
+ * or more (the reference KP: 10 s); a connection idle for longer than this
+ * is replaced first.
+ */
+#define ONCE_MAX_IDLE_S 2L
+
+/** the same for other requests (libcurl's default; resent if need be) */
+#define REPEATABLE_MAX_IDLE_S 118L
+
+/**
  * Send a GET (body NULL) or a POST request.
  */
 static skip_status_t perform(private_skip_http_t *this, const char *method,
@@ -575,6 +588,8 @@ static skip_status_t perform(private_skip_http_t *this, const char *method,
 		curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
 	}
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
+	curl_easy_setopt(curl, CURLOPT_MAXAGE_CONN, prereq.once ?
+					 ONCE_MAX_IDLE_S : REPEATABLE_MAX_IDLE_S);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
 #ifdef HAVE_PREREQ
