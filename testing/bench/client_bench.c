@@ -36,7 +36,7 @@
 
 #define MAX_THREADS 256
 /** latencies kept per thread and kind of call */
-#define MAX_SAMPLES (1 << 20)
+#define MAX_SAMPLES (1 << 18)
 
 static struct {
 	const char *url[2];
