@@ -24,8 +24,9 @@
 #define SKIP_DEFAULT_TIMEOUT_MS 2500
 /** default budget for TCP connect + TLS handshake */
 #define SKIP_DEFAULT_CONNECT_TIMEOUT_MS 1000
-/** default number of KP connections kept open for reuse */
-#define SKIP_DEFAULT_CONNECTIONS 4
+/** default bound of the KP connections kept open for reuse: the pool grows
+ *  to the number of concurrent callers (charon runs 16 threads by default) */
+#define SKIP_DEFAULT_CONNECTIONS 64
 
 /**
  * How the encryptor authenticates to the KP (SKIP draft, Table 1).
@@ -79,7 +80,7 @@ typedef struct {
 	unsigned timeout_ms;
 	/** budget of connect + TLS handshake, 0 for the default */
 	unsigned connect_timeout_ms;
-	/** KP connections kept open for reuse, 0 for the default */
+	/** most KP connections kept open for reuse, 0 for the default */
 	unsigned connections;
 	/** ETSI 014: our SAE ID (sent to IKE peers in USE_PPK in place of a
 	 *  SKIP system ID); required */

@@ -24,14 +24,6 @@
 
 typedef struct private_skip_http_t private_skip_http_t;
 
-/**
- * An easy handle and the connection it keeps open to the KP.
- */
-typedef struct {
-	CURL *curl;
-	bool busy;
-} slot_t;
-
 struct private_skip_http_t {
 
 	/** public interface */
@@ -49,11 +41,29 @@ struct private_skip_http_t {
 	/** copy of the PSK (SKIP_AUTH_PSK) */
 	skip_psk_t psk;
 
-	/** protects slots (never held during I/O) */
+	/** protects idle and pooled (never held during I/O) */
 	pthread_mutex_t mutex;
 
-	/** reusable handles */
-	slot_t *slots;
+	/** idle handles, each keeping its connection to the KP open; a stack,
+	 *  so the most recently used (warmest) connection goes out first and
+	 *  the rest stay in order of last use */
+	CURL **idle;
+
+	/** number of handles on idle */
+	unsigned idle_count;
+
+	/** handles of the pool, idle or in use (at most config.connections) */
+	unsigned pooled;
+
+	/** headers of a request with a JSON body, shared by all handles */
+	struct curl_slist *json_headers;
+
+	/** TLS sessions and resolved names shared by the handles, so that a
+	 *  new connection resumes a session of an earlier one */
+	CURLSH *share;
+
+	/** protects what share holds */
+	pthread_mutex_t share_mutex;
 
 	/** skip_http_probe_tls(): what to offer, NULL for the configuration */
 	const skip_tls_probe_t *probe;
@@ -255,6 +265,40 @@ static CURLcode ssl_ctx_cb(CURL *curl, void *ssl_ctx, void *user)
 	return CURLE_OK;
 }
 
+static void share_lock(CURL *curl, curl_lock_data data,
+					   curl_lock_access access, void *user)
+{
+	private_skip_http_t *this = user;
+
+	pthread_mutex_lock(&this->share_mutex);
+}
+
+static void share_unlock(CURL *curl, curl_lock_data data, void *user)
+{
+	private_skip_http_t *this = user;
+
+	pthread_mutex_unlock(&this->share_mutex);
+}
+
+static CURLSH *create_share(private_skip_http_t *this)
+{
+	CURLSH *share;
+
+	share = curl_share_init();
+	if (share &&
+		(curl_share_setopt(share, CURLSHOPT_LOCKFUNC, share_lock) ||
+		 curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, share_unlock) ||
+		 curl_share_setopt(share, CURLSHOPT_USERDATA, this) ||
+		 curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) ||
+		 curl_share_setopt(share, CURLSHOPT_SHARE,
+						   CURL_LOCK_DATA_SSL_SESSION)))
+	{
+		curl_share_cleanup(share);
+		share = NULL;
+	}
+	return share;
+}
+
 /**
  * Set up a handle with everything but the URL and the per-request budget.
  */
@@ -284,7 +328,12 @@ static CURL *create_handle(private_skip_http_t *this)
 		curl_easy_setopt(curl, CURLOPT_USERAGENT,
 						 "strongswan-skip/" PACKAGE_VERSION) ||
 		curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L) ||
-		curl_easy_setopt(curl, CURLOPT_MAXCONNECTS, 2L) ||
+		/* the KP is reached directly, never through a proxy named in the
+		 * environment (which libcurl would also look up per request) */
+		curl_easy_setopt(curl, CURLOPT_PROXY, "") ||
+		curl_easy_setopt(curl, CURLOPT_SHARE, this->share) ||
+		/* one connection per handle: the pool holds the handles */
+		curl_easy_setopt(curl, CURLOPT_MAXCONNECTS, 1L) ||
 		curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
 						 (long)this->config.connect_timeout_ms) ||
 		curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_cb) ||
@@ -333,53 +382,49 @@ static CURL *create_handle(private_skip_http_t *this)
 }
 
 /**
- * Take an idle handle (creating it on first use). When all slots are busy a
- * temporary handle is returned (slot NULL): callers never wait for each other.
+ * Take the most recently used idle handle. Without one the pool grows by a
+ * handle (a new connection) up to config.connections; beyond that a
+ * temporary handle is returned (*pooled false): callers never wait for each
+ * other.
  */
-static CURL *acquire(private_skip_http_t *this, slot_t **slot)
+static CURL *acquire(private_skip_http_t *this, bool *pooled)
 {
-	unsigned i;
+	CURL *curl = NULL;
 
-	*slot = NULL;
 	pthread_mutex_lock(&this->mutex);
-	for (i = 0; i < this->config.connections; i++)
+	*pooled = this->idle_count || this->pooled < this->config.connections;
+	if (this->idle_count)
 	{
-		if (!this->slots[i].busy)
-		{
-			this->slots[i].busy = true;
-			*slot = &this->slots[i];
-			break;
-		}
+		curl = this->idle[--this->idle_count];
+	}
+	else if (*pooled)
+	{
+		this->pooled++;
 	}
 	pthread_mutex_unlock(&this->mutex);
 
-	if (!*slot)
+	if (!curl)
 	{
-		return create_handle(this);
-	}
-	if (!(*slot)->curl)
-	{
-		(*slot)->curl = create_handle(this);
-		if (!(*slot)->curl)
+		curl = create_handle(this);
+		if (!curl && *pooled)
 		{
 			pthread_mutex_lock(&this->mutex);
-			(*slot)->busy = false;
+			this->pooled--;
 			pthread_mutex_unlock(&this->mutex);
-			return NULL;
 		}
 	}
-	return (*slot)->curl;
+	return curl;
 }
 
-static void release(private_skip_http_t *this, slot_t *slot, CURL *curl)
+static void release(private_skip_http_t *this, bool pooled, CURL *curl)
 {
-	if (!slot)
+	if (!pooled)
 	{
 		curl_easy_cleanup(curl);
 		return;
 	}
 	pthread_mutex_lock(&this->mutex);
-	slot->busy = false;
+	this->idle[this->idle_count++] = curl;
 	pthread_mutex_unlock(&this->mutex);
 }
 
@@ -479,6 +524,22 @@ static struct curl_slist *json_headers(void)
 	return more;
 }
 
+/** longest URL of a request: base URL plus escaped IDs in path and query */
+#define URL_MAX 4096
+
+/**
+ * Longest idle time of a connection a request that must reach the KP at most
+ * once goes out on. A server closing an idle connection while our request
+ * is on its way makes libcurl resend it, which such a request must not
+ * allow: it then fails. Servers close idle connections after 5 s (uvicorn)
+ * or more (the reference KP: 10 s); a connection idle for longer than this
+ * is replaced first.
+ */
+#define ONCE_MAX_IDLE_S 2L
+
+/** the same for other requests (libcurl's default; resent if need be) */
+#define REPEATABLE_MAX_IDLE_S 118L
+
 /**
  * Send a GET (body NULL) or a POST request.
  */
@@ -488,31 +549,26 @@ static skip_status_t perform(private_skip_http_t *this, const char *method,
 							 unsigned timeout_ms, skip_http_mode_t mode,
 							 skip_http_response_t *response, skip_error_t *err)
 {
-	struct curl_slist *headers = NULL;
-	char errbuf[CURL_ERROR_SIZE] = "";
+	char errbuf[CURL_ERROR_SIZE] = "", url[URL_MAX];
 	prereq_t prereq = { .once = mode == SKIP_HTTP_ONCE };
 	body_t body = {};
-	slot_t *slot;
+	bool pooled;
 	CURLcode res;
 	CURL *curl;
-	char *url, *type = NULL, content_type[sizeof(response->content_type)] = "";
+	char *type = NULL, content_type[sizeof(response->content_type)] = "";
 	long code = 0;
+	int len;
 
 	memset(response, 0, sizeof(*response));
-	if (post && !(headers = json_headers()))
+	/* libcurl copies the URL: no allocation of our own per request */
+	len = snprintf(url, sizeof(url), "%s%s", this->url, target);
+	if (len < 0 || len >= (int)sizeof(url))
 	{
-		return skip_error_set(err, SKIP_ERR_NOMEM, 0, "out of memory");
+		return skip_error_set(err, SKIP_ERR_INVALID_ARG, 0, "URL too long");
 	}
-	if (asprintf(&url, "%s%s", this->url, target) < 0)
-	{
-		curl_slist_free_all(headers);
-		return skip_error_set(err, SKIP_ERR_NOMEM, 0, "out of memory");
-	}
-	curl = acquire(this, &slot);
+	curl = acquire(this, &pooled);
 	if (!curl)
 	{
-		curl_slist_free_all(headers);
-		free(url);
 		return skip_error_set(err, SKIP_ERR_INTERNAL, 0,
 							  "libcurl lacks a required TLS option");
 	}
@@ -521,7 +577,7 @@ static skip_status_t perform(private_skip_http_t *this, const char *method,
 	{	/* libcurl sends the caller's buffer, it does not copy it */
 		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, post);
 		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)post_len);
-		curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+		curl_easy_setopt(curl, CURLOPT_HTTPHEADER, this->json_headers);
 	}
 	else
 	{
@@ -532,6 +588,8 @@ static skip_status_t perform(private_skip_http_t *this, const char *method,
 		curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
 	}
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
+	curl_easy_setopt(curl, CURLOPT_MAXAGE_CONN, prereq.once ?
+					 ONCE_MAX_IDLE_S : REPEATABLE_MAX_IDLE_S);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
 #ifdef HAVE_PREREQ
@@ -559,9 +617,7 @@ static skip_status_t perform(private_skip_http_t *this, const char *method,
 		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, NULL);
 		curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
 	}
-	release(this, slot, curl);
-	curl_slist_free_all(headers);
-	free(url);
+	release(this, pooled, curl);
 
 	response->sent = res == CURLE_OK || request_sent(res, &prereq);
 	if (res != CURLE_OK)
@@ -620,14 +676,17 @@ static void destroy(skip_http_t *public)
 	private_skip_http_t *this = (private_skip_http_t*)public;
 	unsigned i;
 
-	for (i = 0; this->slots && i < this->config.connections; i++)
+	for (i = 0; i < this->idle_count; i++)
 	{
-		if (this->slots[i].curl)
-		{
-			curl_easy_cleanup(this->slots[i].curl);
-		}
+		curl_easy_cleanup(this->idle[i]);
 	}
-	free(this->slots);
+	free(this->idle);
+	curl_slist_free_all(this->json_headers);
+	if (this->share)
+	{	/* after its handles */
+		curl_share_cleanup(this->share);
+	}
+	pthread_mutex_destroy(&this->share_mutex);
 	pthread_mutex_destroy(&this->mutex);
 	skip_memwipe(&this->psk, sizeof(this->psk));
 	free(this->url);
@@ -737,8 +796,11 @@ skip_http_t *skip_http_create(const skip_kp_config_t *config, skip_error_t *err)
 	}
 	pthread_mutex_init(&this->mutex, NULL);
 	this->url = normalize_url(config->url, err);
-	this->slots = calloc(this->config.connections, sizeof(slot_t));
-	if (!this->url || !this->slots ||
+	pthread_mutex_init(&this->share_mutex, NULL);
+	this->idle = calloc(this->config.connections, sizeof(CURL*));
+	this->json_headers = json_headers();
+	this->share = create_share(this);
+	if (!this->url || !this->idle || !this->json_headers || !this->share ||
 		!dup_optional(config->ca_file, &this->ca_file) ||
 		!dup_optional(config->cert_file, &this->cert_file) ||
 		!dup_optional(config->key_file, &this->key_file))

@@ -13,8 +13,10 @@
  *
  * HTTPS GET and POST to one KP with libcurl: TLS modes of the draft (or,
  * for ETSI GS QKD 014, mutual TLS with common suites), bounded bodies,
- * a pool of reusable connections so that concurrent callers never wait for
- * each other and no lock is held during I/O.
+ * a pool of reusable connections that grows to the number of concurrent
+ * callers (up to config->connections), so that callers never wait for each
+ * other, no lock is held during I/O and no call under load pays a TLS
+ * handshake.
  */
 
 #ifndef SKIP_HTTP_H_

@@ -26,6 +26,7 @@ int main(void)
 		psk_suite,
 #ifdef HAVE_SKIP_KP
 		client_suite,
+		pool_suite,
 		hostile_suite,
 		etsi_client_suite,
 		check_suite,

@@ -28,6 +28,7 @@ Suite *etsi_json_suite(void);
 Suite *wire_suite(void);
 Suite *psk_suite(void);
 Suite *client_suite(void);
+Suite *pool_suite(void);
 Suite *hostile_suite(void);
 Suite *etsi_client_suite(void);
 Suite *check_suite(void);
