@@ -251,6 +251,9 @@ at_once() {
 start=$(now_ms)
 netns_up
 make_credentials
+# there before the KPs write to them: kp_start polls them
+: > "$OUT/kp-a.log"
+: > "$OUT/kp-b.log"
 kp_start a
 kp_start b
 for child in "-c net" ""; do
