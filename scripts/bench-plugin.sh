@@ -361,4 +361,48 @@ for c in child childless; do
 		fi
 	done
 done
+
+# minus A B: A - B, "-" if either is not a number
+minus() {
+	awk -v a="$1" -v b="$2" 'BEGIN {
+		if (a ~ /^-?[0-9.]+$/ && b ~ /^-?[0-9.]+$/) printf "%.0f", a - b
+		else print "-" }'
+}
+
+# dyn_stat PART NAME: dynamic over static
+dyn_stat() {
+	ratio "$(value "$1" dynamic "$2")" "$(value "$1" static "$2")"
+}
+
+# dyn_minus_stat PART NAME: dynamic minus static
+dyn_minus_stat() {
+	minus "$(value "$1" dynamic "$2")" "$(value "$1" static "$2")"
+}
+
+# p99_ms PART NAME: the p99 of a KP call figure, in ms
+p99_ms() {
+	awk -v f="$(value "$1" dynamic "$2")" 'BEGIN { n = split(f, a, "/")
+		if (n == 2 && a[2] ~ /^[0-9]+$/) printf "%.1f", a[2] / 1000; else print "-" }'
+}
+
+# both FUNCTION PART FIGURE: FUNCTION of FIGURE_a / FIGURE_b, with CHILD_SA
+# and childless (PART: seq, k or m)
+both() {
+	local f=$1 part=$2
+	echo "$($f "child-$part" "${3}_a") / $($f "child-$part" "${3}_b") (with CHILD_SA)," \
+		"$($f "childless-$part" "${3}_a") / $($f "childless-$part" "${3}_b") (childless)"
+}
+
+# the figures of issue 13's table
+cat <<EOF
+
+summary, dynamic against static PPK
+  IKE_SA rate, with CHILD_SA, one after another: $(dyn_stat child-seq rate), $K in flight: $(dyn_stat child-k rate)
+  IKE_SA rate, childless, one after another: $(dyn_stat childless-seq rate), $K in flight: $(dyn_stat childless-k rate)
+  charon CPU per IKE_SA a / b, one after another: $(both dyn_stat seq cpu)
+  charon CPU per IKE_SA a / b, $K in flight: $(both dyn_stat k cpu)
+  KP call p99 a / b, $K in flight (ms): $(both p99_ms k kp)
+  charon RSS per live IKE_SA a / b, $M at once, dynamic - static (B): $(both dyn_minus_stat m rss)
+  plugin state per live IKE_SA a / b, dynamic - static (B): $(both dyn_minus_stat m plugin)
+EOF
 [ "$failures" = 0 ]
