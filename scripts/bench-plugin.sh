@@ -125,6 +125,12 @@ rss_kb() {
 	awk '/^VmRSS/ { print $2 }' "/proc/${PIDS[charon-$1]}/status"
 }
 
+# IKE retransmissions of both charons so far (a lost message costs seconds:
+# they explain outliers)
+retransmits() {
+	echo $(( $(log_count a "retransmit [0-9]+ of") + $(log_count b "retransmit [0-9]+ of") ))
+}
+
 # vici_bench [vici-bench options]: on a's vici socket (an instrumented build's
 # vici-bench would report libstrongswan's allocations at exit as leaks)
 vici_bench() {
@@ -180,7 +186,7 @@ kp_figures() {
 # rounds PART CHILD IN-FLIGHT: N IKE_SAs per mode, IN-FLIGHT at a time, in
 # rounds that alternate the modes' order
 rounds() {
-	local part=$1 child=$2 k=$3 r n rounds order mode c0a c0b out
+	local part=$1 child=$2 k=$3 r n rounds order mode c0a c0b re out
 	rounds=$ROUNDS
 	if [ "$k" -gt 1 ]; then
 		rounds=$(( N / (2 * k) ))
@@ -195,11 +201,12 @@ rounds() {
 		# this round's share of N
 		n=$(( N * r / rounds - N * (r - 1) / rounds ))
 		for mode in "${order[@]}"; do
-			c0a=$(cpu_ticks a) c0b=$(cpu_ticks b)
+			c0a=$(cpu_ticks a) c0b=$(cpu_ticks b) re=$(retransmits)
 			out=$(vici_bench -i "bench-$mode" $child -n "$n" -k "$k" \
 				-o "$OUT/$part-$mode.times" 2>> "$OUT/errors.log")
 			add "$part" "$mode" cpu_a $(( $(cpu_ticks a) - c0a ))
 			add "$part" "$mode" cpu_b $(( $(cpu_ticks b) - c0b ))
+			add "$part" "$mode" retransmits $(( $(retransmits) - re ))
 			read -r _ started _ failed _ wall <<< "$out"
 			add "$part" "$mode" started "${started:-0}"
 			add "$part" "$mode" failed "${failed:-$n}"
@@ -214,11 +221,11 @@ rounds() {
 
 # at_once PART CHILD: M IKE_SAs per mode at once, each mode in fresh charons
 at_once() {
-	local part=$1 child=$2 mode c0a c0b r0a r0b out s
+	local part=$1 child=$2 mode c0a c0b r0a r0b re out s
 	for mode in $MODES; do
 		charons_fresh
 		warm_up "$child"
-		c0a=$(cpu_ticks a) c0b=$(cpu_ticks b)
+		c0a=$(cpu_ticks a) c0b=$(cpu_ticks b) re=$(retransmits)
 		r0a=$(rss_kb a) r0b=$(rss_kb b)
 		out=$(vici_bench -i "bench-$mode" $child -n "$M" -a -t 300 \
 			-o "$OUT/$part-$mode.times" 2>> "$OUT/errors.log")
@@ -226,6 +233,7 @@ at_once() {
 		# the responder may still be finishing the last IKE_SAs
 		sleep 1
 		add "$part" "$mode" cpu_b $(( $(cpu_ticks b) - c0b ))
+		add "$part" "$mode" retransmits $(( $(retransmits) - re ))
 		read -r _ started _ failed _ wall <<< "$out"
 		add "$part" "$mode" started "${started:-0}"
 		add "$part" "$mode" failed "${failed:-$M}"
@@ -300,8 +308,8 @@ value() {
 				'BEGIN { split(f, a, " "); if (n > 0) printf "%.0f", a[2] / n; else print "-" }' ;;
 		kp_a|kp_b)
 			echo "${FIG[$part,$mode,$name]:--}" ;;
-		failed)
-			echo "${FIG[$part,$mode,failed]:-0}" ;;
+		retransmits)
+			echo "${FIG[$part,$mode,retransmits]:-0}" ;;
 	esac
 }
 
@@ -353,6 +361,7 @@ for c in child childless; do
 		row "$part" cpu_b "charon CPU per SA, b (ms)"
 		row "$part" kp_a "KP call p50/p99, a (us)"
 		row "$part" kp_b "KP call p50/p99, b (us)"
+		row "$part" retransmits "IKE retransmissions, a + b"
 		if [ "${part##*-}" = m ]; then
 			row "$part" rss_a "charon RSS per live SA, a (B)"
 			row "$part" rss_b "charon RSS per live SA, b (B)"
