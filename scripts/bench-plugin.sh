@@ -15,7 +15,7 @@
 #   M at once           M IKE_SAs per mode started together (default 1000)
 #                       and kept up, in freshly started charons
 #
-# The first two run in ROUNDS rounds (default 4; fewer for K in flight, so a
+# The first two run in ROUNDS rounds (default 10; fewer for K in flight, so a
 # round holds at least 2 K), the modes in a different order each round, so
 # that the machine's noise hits them alike; the IKE_SAs of a round are
 # deleted after it, outside what is measured. Each charon is started anew for
@@ -45,7 +45,7 @@ usage() {
 target=${1:-}
 [ -n "$target" ] || usage
 shift
-N=200 K=50 M=1000 ROUNDS=4 dir=""
+N=200 K=50 M=1000 ROUNDS=10 dir=""
 while getopts "n:k:m:r:o:" opt; do
 	case $opt in
 		n) N=$OPTARG ;;
