@@ -339,7 +339,8 @@ done
 cat <<EOF
 plugin benchmark on $target (strongSwan $SW_VERSION), $(date -u '+%F %H:%M UTC'), $secs s
   N=$N one after another and $K in flight, M=$M at once; rounds alternate the
-  modes; reuse_ikesa = no, unique = never; CPU in clock ticks of 1/$hz s;
+  modes; reuse_ikesa = no, unique = never; CPU in clock ticks of 1/$hz s
+  (one tick is $(awk -v n="$N" -v hz="$hz" 'BEGIN { printf "%.3f", 1000 / hz / n }') ms per IKE_SA of N);
   KP calls measured in the plugin (a: new key, initiator; b: key by keyId,
   responder); memory: charon's RSS and the plugin's state per live IKE_SA
   IKE_SAs that did not come up: $failures
