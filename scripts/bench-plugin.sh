@@ -227,7 +227,8 @@ at_once() {
 		warm_up "$child"
 		c0a=$(cpu_ticks a) c0b=$(cpu_ticks b) re=$(retransmits)
 		r0a=$(rss_kb a) r0b=$(rss_kb b)
-		out=$(vici_bench -i "bench-$mode" $child -n "$M" -a -t 300 \
+		# a failed IKE_SA sends no event: give up after a while
+		out=$(vici_bench -i "bench-$mode" $child -n "$M" -a -t $(( 30 + M / 10 )) \
 			-o "$OUT/$part-$mode.times" 2>> "$OUT/errors.log")
 		add "$part" "$mode" cpu_a $(( $(cpu_ticks a) - c0a ))
 		# the responder may still be finishing the last IKE_SAs
