@@ -107,6 +107,8 @@ done
 
 # charons_fresh: both charons started anew (empty plugin statistics)
 charons_fresh() {
+	# both shut down at once
+	kill ${PIDS[charon-a]:-} ${PIDS[charon-b]:-} 2>/dev/null || true
 	charon_stop a
 	charon_stop b
 	for s in a b; do
@@ -231,8 +233,9 @@ at_once() {
 		out=$(vici_bench -i "bench-$mode" $child -n "$M" -a -t $(( 30 + M / 10 )) \
 			-o "$OUT/$part-$mode.times" 2>> "$OUT/errors.log")
 		add "$part" "$mode" cpu_a $(( $(cpu_ticks a) - c0a ))
-		# the responder may still be finishing the last IKE_SAs
-		sleep 1
+		# the responder answered the last IKE_AUTH when a saw it: little
+		# of its work may still be under way
+		sleep 0.2
 		add "$part" "$mode" cpu_b $(( $(cpu_ticks b) - c0b ))
 		add "$part" "$mode" retransmits $(( $(retransmits) - re ))
 		read -r _ started _ failed _ wall <<< "$out"
