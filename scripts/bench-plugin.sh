@@ -213,6 +213,7 @@ rounds() {
 			add "$part" "$mode" started "${started:-0}"
 			add "$part" "$mode" failed "${failed:-$n}"
 			add "$part" "$mode" wall_us "${wall:-0}"
+			echo "${started:-0} ${wall:-0}" >> "$OUT/$part-$mode.rounds"
 			terminate "$mode"
 		done
 		# the next round starts with the next mode
@@ -298,6 +299,11 @@ value() {
 			wall=${FIG[$part,$mode,wall_us]:-0}
 			awk -v n="$started" -v w="$wall" \
 				'BEGIN { if (w > 0) printf "%.1f", n * 1e6 / w; else print "-" }' ;;
+		rate_median)
+			# a stall of the machine in one round does not move it
+			awk '$2 > 0 { print $1 * 1e6 / $2 }' "$OUT/$part-$mode.rounds" 2>/dev/null |
+				sort -n | awk '{ v[NR] = $1 } END { if (!NR) print "-"
+					else printf "%.1f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }' ;;
 		p50|p99)
 			percentile "$OUT/$part-$mode.times" "${name#p}" ;;
 		cpu_a|cpu_b)
@@ -360,6 +366,9 @@ for c in child childless; do
 			*-m) echo "$what, $M at once (setup time from the first initiate)" ;;
 		esac
 		row "$part" rate "IKE_SAs/s"
+		if [ "${part##*-}" != m ]; then
+			row "$part" rate_median "IKE_SAs/s, median of rounds"
+		fi
 		row "$part" p50 "setup p50 (ms)"
 		row "$part" p99 "setup p99 (ms)"
 		row "$part" cpu_a "charon CPU per SA, a (ms)"
@@ -411,8 +420,8 @@ both() {
 cat <<EOF
 
 summary, dynamic against static PPK
-  IKE_SA rate, with CHILD_SA, one after another: $(dyn_stat child-seq rate), $K in flight: $(dyn_stat child-k rate)
-  IKE_SA rate, childless, one after another: $(dyn_stat childless-seq rate), $K in flight: $(dyn_stat childless-k rate)
+  IKE_SA rate, with CHILD_SA, one after another: $(dyn_stat child-seq rate) (median of rounds $(dyn_stat child-seq rate_median)), $K in flight: $(dyn_stat child-k rate)
+  IKE_SA rate, childless, one after another: $(dyn_stat childless-seq rate) (median of rounds $(dyn_stat childless-seq rate_median)), $K in flight: $(dyn_stat childless-k rate)
   charon CPU per IKE_SA a / b, one after another: $(both dyn_stat seq cpu)
   charon CPU per IKE_SA a / b, $K in flight: $(both dyn_stat k cpu)
   KP call p99 a / b, $K in flight (ms): $(both p99_ms k kp)
