@@ -101,6 +101,56 @@ static json_object *counters_json(private_skip_control_t *this)
 	return obj;
 }
 
+/**
+ * How long one direction's KP calls took (us).
+ */
+static json_object *latency_json(const skip_latency_t *latency)
+{
+	json_object *obj = json_object_new_object();
+
+	json_object_object_add(obj, "count", json_object_new_int64(latency->count));
+	json_object_object_add(obj, "p50_us", json_object_new_int64(
+							skip_latency_percentile(latency, 50)));
+	json_object_object_add(obj, "p99_us", json_object_new_int64(
+							skip_latency_percentile(latency, 99)));
+	json_object_object_add(obj, "max_us",
+						   json_object_new_int64(latency->max_us));
+	json_object_object_add(obj, "mean_us", json_object_new_int64(
+			latency->count ? latency->sum_us / latency->count : 0));
+	return obj;
+}
+
+/**
+ * The KP calls that delivered a key, by direction.
+ */
+static json_object *kp_calls_json(private_skip_control_t *this)
+{
+	json_object *obj = json_object_new_object();
+	skip_stats_values_t v;
+
+	this->stats->get(this->stats, &v);
+	json_object_object_add(obj, "initiator", latency_json(&v.latency_new));
+	json_object_object_add(obj, "responder", latency_json(&v.latency_by_id));
+	return obj;
+}
+
+/**
+ * What the state table holds.
+ */
+static json_object *memory_json(private_skip_control_t *this)
+{
+	json_object *obj = json_object_new_object();
+	size_t state_size, bytes;
+
+	bytes = this->sas->get_bytes(this->sas, &state_size);
+	json_object_object_add(obj, "sa_states",
+						   json_object_new_int64(this->sas->get_count(this->sas)));
+	json_object_object_add(obj, "sa_state_size",
+						   json_object_new_int64(state_size));
+	json_object_object_add(obj, "sa_bytes", json_object_new_int64(bytes));
+	return obj;
+}
+
 CALLBACK(sa_json, void,
 	json_object *list, const skip_sa_info_t *info)
 {
@@ -130,6 +180,8 @@ static bool on_accept(private_skip_control_t *this, stream_t *stream)
 
 	json_object_object_add(doc, "kps", kps_json(this));
 	json_object_object_add(doc, "counters", counters_json(this));
+	json_object_object_add(doc, "kp_calls", kp_calls_json(this));
+	json_object_object_add(doc, "memory", memory_json(this));
 	sas = json_object_new_array();
 	this->sas->list(this->sas, sa_json, sas);
 	json_object_object_add(doc, "sas", sas);

@@ -139,6 +139,18 @@ static void log_no_ppk(ike_sa_t *ike_sa, const char *reason)
 }
 
 /**
+ * Microseconds since a time_monotonic() reading.
+ */
+static uint64_t elapsed_us(timeval_t *start)
+{
+	timeval_t now, diff;
+
+	time_monotonic(&now);
+	timersub(&now, start, &diff);
+	return diff.tv_sec * 1000000ULL + diff.tv_usec;
+}
+
+/**
  * The PPK of the current IKE_SA: cached, or fetched once from the KP.
  */
 static enumerator_t *get_ppk(private_skip_creds_t *this, ike_sa_t *ike_sa,
@@ -151,6 +163,7 @@ static enumerator_t *get_ppk(private_skip_creds_t *this, ike_sa_t *ike_sa,
 	skip_error_t err = {};
 	skip_kp_t *from = NULL;
 	skip_key_t *key;
+	timeval_t start;
 
 	if (!skip_peer_cfg_dynamic(ike_sa->get_peer_cfg(ike_sa)))
 	{	/* static PPK connections use their secrets */
@@ -178,6 +191,7 @@ static enumerator_t *get_ppk(private_skip_creds_t *this, ike_sa_t *ike_sa,
 		case SKIP_LOOKUP_FETCH:
 			break;
 	}
+	time_monotonic(&start);
 	if (this->kps->get_key(this->kps, request.kp, request.local_sid,
 						   request.peer_sid,
 						   request.initiator ? NULL : request.key_id,
@@ -191,7 +205,8 @@ static enumerator_t *get_ppk(private_skip_creds_t *this, ike_sa_t *ike_sa,
 		memwipe(&request, sizeof(request));
 		return NULL;
 	}
-	this->stats->key(this->stats, !request.initiator, from != request.kp);
+	this->stats->key(this->stats, !request.initiator, from != request.kp,
+					 elapsed_us(&start));
 	cached = chunk_create(key->key, key->key_len);
 	this->sas->fetched(this->sas, id, key->key_id, cached);
 	cached = chunk_clone(cached);

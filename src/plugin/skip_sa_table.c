@@ -619,6 +619,39 @@ METHOD(skip_sa_table_t, get_count, u_int,
 	return count;
 }
 
+/** the bytes one state holds */
+static size_t sa_bytes(skip_sa_t *sa)
+{
+	return sizeof(*sa) + sa->key.len +
+		   (sa->ppk_id ? sa->ppk_id->get_encoding(sa->ppk_id).len : 0);
+}
+
+METHOD(skip_sa_table_t, get_bytes, size_t,
+	private_skip_sa_table_t *this, size_t *state_size)
+{
+	enumerator_t *enumerator;
+	skip_sa_t *sa;
+	size_t bytes = 0;
+	void *key;
+
+	*state_size = sizeof(skip_sa_t);
+	this->mutex->lock(this->mutex);
+	enumerator = this->sas->create_enumerator(this->sas);
+	while (enumerator->enumerate(enumerator, &key, &sa))
+	{
+		bytes += sa_bytes(sa);
+	}
+	enumerator->destroy(enumerator);
+	enumerator = this->pending->create_enumerator(this->pending);
+	while (enumerator->enumerate(enumerator, &sa))
+	{
+		bytes += sa_bytes(sa);
+	}
+	enumerator->destroy(enumerator);
+	this->mutex->unlock(this->mutex);
+	return bytes;
+}
+
 METHOD(skip_sa_table_t, destroy, void,
 	private_skip_sa_table_t *this)
 {
@@ -653,6 +686,7 @@ skip_sa_table_t *skip_sa_table_create()
 			.remove = _remove_,
 			.list = _list,
 			.get_count = _get_count,
+			.get_bytes = _get_bytes,
 			.destroy = _destroy,
 		},
 		.sas = hashtable_create(hashtable_hash_ptr, hashtable_equals_ptr, 32),

@@ -259,6 +259,16 @@ struct skip_sa_table_t {
 	u_int (*get_count)(skip_sa_table_t *this);
 
 	/**
+	 * Memory the states hold: each state's fixed part plus the keys and
+	 * PPK_ID encodings it allocated (not the containers' and allocator's
+	 * overhead).
+	 *
+	 * @param state_size	receives the size of one state's fixed part
+	 * @return				bytes, over all states
+	 */
+	size_t (*get_bytes)(skip_sa_table_t *this, size_t *state_size);
+
+	/**
 	 * Wipe all state and destroy the table.
 	 */
 	void (*destroy)(skip_sa_table_t *this);

@@ -20,9 +20,45 @@
 
 typedef struct skip_stats_t skip_stats_t;
 typedef struct skip_stats_values_t skip_stats_values_t;
+typedef struct skip_latency_t skip_latency_t;
 
 /** number of skip_status_t values counted */
 #define SKIP_STATS_STATUS_MAX (SKIP_ERR_INTERNAL + 1)
+
+/** exact buckets for 0..15 us, then 8 per power of two up to 2^32 us */
+#define SKIP_LATENCY_BUCKETS (16 + 28 * 8)
+
+/**
+ * A histogram of KP call durations in microseconds: fixed buckets, so adding
+ * a value allocates nothing. Above 15 us a bucket spans 1/8 of a power of
+ * two, a percentile is exact to 12.5 %.
+ */
+struct skip_latency_t {
+	/** calls counted */
+	uint64_t count;
+	/** sum of their durations (us) */
+	uint64_t sum_us;
+	/** longest call (us) */
+	uint32_t max_us;
+	/** calls per bucket */
+	uint32_t buckets[SKIP_LATENCY_BUCKETS];
+};
+
+/**
+ * Count a call in a histogram.
+ *
+ * @param us		its duration in microseconds
+ */
+void skip_latency_add(skip_latency_t *this, uint64_t us);
+
+/**
+ * The duration that percent % of the calls did not exceed: the upper bound
+ * of the bucket holding that rank, never more than the longest call.
+ *
+ * @param percent	1..100
+ * @return			duration in microseconds, 0 if no call was counted
+ */
+uint32_t skip_latency_percentile(const skip_latency_t *this, u_int percent);
 
 /**
  * The counters since charon started.
@@ -40,6 +76,10 @@ struct skip_stats_values_t {
 	uint64_t refused;
 	/** failed KP requests, by status */
 	uint64_t failures[SKIP_STATS_STATUS_MAX];
+	/** how long the KP calls that delivered a new key took (initiator) */
+	skip_latency_t latency_new;
+	/** how long the KP calls that delivered a key by keyId took (responder) */
+	skip_latency_t latency_by_id;
 };
 
 /**
@@ -53,8 +93,9 @@ struct skip_stats_t {
 	 *
 	 * @param by_id		TRUE for a key by keyId (responder)
 	 * @param fallback	TRUE if a fallback KP delivered it
+	 * @param us		how long the KP call took, in microseconds
 	 */
-	void (*key)(skip_stats_t *this, bool by_id, bool fallback);
+	void (*key)(skip_stats_t *this, bool by_id, bool fallback, uint64_t us);
 
 	/**
 	 * A KP request failed.

@@ -179,6 +179,48 @@ static void print_counters(json_object *counters)
 	}
 }
 
+/** a member object, or NULL */
+static json_object *object(json_object *obj, const char *name)
+{
+	json_object *member;
+
+	if (!obj || !json_object_object_get_ex(obj, name, &member) ||
+		!json_object_is_type(member, json_type_object))
+	{
+		return NULL;
+	}
+	return member;
+}
+
+/** durations of the KP calls and what the state table holds (plugins
+ *  before 0.2.0 report neither) */
+static void print_kp_calls(json_object *doc)
+{
+	json_object *calls = object(doc, "kp_calls"), *memory = object(doc, "memory");
+	json_object *dir;
+	const char *role[] = { "initiator", "responder" };
+	int i;
+
+	for (i = 0; calls && i < 2; i++)
+	{
+		dir = object(calls, role[i]);
+		if (dir && num(dir, "count") > 0)
+		{
+			printf("  KP calls as %s: %lld, p50 %lld us, p99 %lld us, "
+				   "max %lld us\n", role[i], (long long)num(dir, "count"),
+				   (long long)num(dir, "p50_us"), (long long)num(dir, "p99_us"),
+				   (long long)num(dir, "max_us"));
+		}
+	}
+	if (memory)
+	{
+		printf("  state table: %lld IKE_SAs, %lld bytes (%lld per state "
+			   "plus keys and PPK_IDs)\n", (long long)num(memory, "sa_states"),
+			   (long long)num(memory, "sa_bytes"),
+			   (long long)num(memory, "sa_state_size"));
+	}
+}
+
 static void print_sas(json_object *sas)
 {
 	json_object *sa;
@@ -225,6 +267,7 @@ int skip_status_view(const char *uri, bool json)
 	{
 		print_kps(kps);
 		print_counters(counters);
+		print_kp_calls(doc);
 		print_sas(sas);
 	}
 	json_object_put(doc);

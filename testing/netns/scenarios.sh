@@ -428,6 +428,18 @@ scenario_status_view() {
 		fail "a's KP unreachable failures do not match its log"
 	[ "$(jq -r '.counters.keys_by_id' "$OUT/status-b.json")" = "$(log_count b 'SKIP: got [0-9]+ bit PPK')" ] ||
 		fail "b's keys_by_id does not match its log"
+	# each KP call that delivered a key was timed, in its direction
+	[ "$(jq -r '.kp_calls.initiator.count' <<< "$st")" = "$(jq -r '.counters.keys_new' <<< "$st")" ] ||
+		fail "a's timed KP calls do not match its keys_new"
+	[ "$(jq -r '.kp_calls.responder.count' "$OUT/status-b.json")" = "$(jq -r '.counters.keys_by_id' "$OUT/status-b.json")" ] ||
+		fail "b's timed KP calls do not match its keys_by_id"
+	jq -e '.kp_calls.initiator.p50_us > 0 and .kp_calls.initiator.p99_us >= .kp_calls.initiator.p50_us' <<< "$st" > /dev/null ||
+		fail "a's KP call percentiles are not plausible"
+	# the live IKE_SA's state, in bytes
+	jq -e '.memory.sa_states == (.sas | length) and .memory.sa_bytes >= .memory.sa_states * .memory.sa_state_size and .memory.sa_state_size > 0' \
+		"$OUT/status-b-up.json" > /dev/null || fail "b's state table bytes are not plausible"
+	grep -q "KP calls as initiator: 1, p50 [0-9]* us" "$OUT/status-a.txt" ||
+		fail "a's table lacks its KP call durations"
 	[ "$(jq -r '.kps[0].name + " " + .kps[0].protocol + " " + .kps[0].system_id' <<< "$st")" = "local skip Alice" ] ||
 		fail "a's KP profile not shown"
 	grep -q "keys fetched: 1 new" "$OUT/status-a.txt" || fail "a's table lacks its counters"

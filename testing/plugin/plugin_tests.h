@@ -21,5 +21,6 @@
 
 Suite *sa_table_suite(void);
 Suite *kp_set_suite(void);
+Suite *latency_suite(void);
 
 #endif /* PLUGIN_TESTS_H_ */

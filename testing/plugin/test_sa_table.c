@@ -340,6 +340,30 @@ START_TEST(test_list)
 }
 END_TEST
 
+START_TEST(test_bytes)
+{
+	size_t state_size = 0;
+	bool dynamic;
+	char reason[SKIP_SA_REASON_MAX];
+
+	ck_assert_uint_eq(sas->get_bytes(sas, &state_size), 0);
+	ck_assert_uint_gt(state_size, 0);
+	sas->initiate(sas, sa(1, 11), KP_A, "Alice");
+	sas->request_received(sas, sa(2, 22), SKIP_PEER_SKIP, "Carol");
+	ck_assert_uint_eq(sas->get_bytes(sas, &state_size), 2 * state_size);
+	/* a state holds its key until the IKE_SA is authorized */
+	sas->response_received(sas, sa(1, 11), SKIP_PEER_SKIP, "Bob");
+	expect_fetch(sa(1, 11), NULL);
+	sas->fetched(sas, sa(1, 11), "abcd", test_key());
+	ck_assert_uint_eq(sas->get_bytes(sas, &state_size),
+					  2 * state_size + test_key().len);
+	ck_assert(sas->authorized(sas, sa(1, 11), &dynamic, reason));
+	ck_assert_uint_eq(sas->get_bytes(sas, &state_size), 2 * state_size);
+	ck_assert(sas->remove(sas, sa(2, 22)));
+	ck_assert_uint_eq(sas->get_bytes(sas, &state_size), state_size);
+}
+END_TEST
+
 #include <skip_stats.h>
 
 START_TEST(test_stats)
@@ -347,9 +371,9 @@ START_TEST(test_stats)
 	skip_stats_t *stats = skip_stats_create();
 	skip_stats_values_t v;
 
-	stats->key(stats, FALSE, FALSE);
-	stats->key(stats, TRUE, TRUE);
-	stats->key(stats, TRUE, FALSE);
+	stats->key(stats, FALSE, FALSE, 100);
+	stats->key(stats, TRUE, TRUE, 200);
+	stats->key(stats, TRUE, FALSE, 300);
 	stats->failure(stats, SKIP_ERR_CONNECT);
 	stats->failure(stats, SKIP_ERR_CONNECT);
 	stats->failure(stats, 1000);
@@ -364,6 +388,11 @@ START_TEST(test_stats)
 	ck_assert_int_eq(v.failures[SKIP_ERR_INTERNAL], 1);
 	ck_assert_int_eq(v.without_ppk, 1);
 	ck_assert_int_eq(v.refused, 1);
+	/* each call's duration goes to its direction's histogram */
+	ck_assert_int_eq(v.latency_new.count, 1);
+	ck_assert_int_eq(v.latency_new.max_us, 100);
+	ck_assert_int_eq(v.latency_by_id.count, 2);
+	ck_assert_int_eq(v.latency_by_id.sum_us, 500);
 	stats->destroy(stats);
 }
 END_TEST
@@ -384,6 +413,7 @@ Suite *sa_table_suite(void)
 	tcase_add_test(tc, test_why_no_key);
 	tcase_add_test(tc, test_responder);
 	tcase_add_test(tc, test_list);
+	tcase_add_test(tc, test_bytes);
 	tcase_add_test(tc, test_stats);
 	suite_add_tcase(s, tc);
 	return s;
