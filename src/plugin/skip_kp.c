@@ -8,6 +8,7 @@
  */
 
 #include "skip_kp.h"
+#include "skip_kp_gate.h"
 
 #include <library.h>
 #include <skip_validate.h>
@@ -118,6 +119,9 @@ struct private_skip_kp_t {
 	/** peers unknown to the capabilities when asked about */
 	unknown_peer_t unknown[NEGATIVE_MAX];
 
+	/** refuses key requests while the KP does not answer */
+	skip_kp_gate_t *gate;
+
 	/** set to stop the refresh thread */
 	bool stopping;
 
@@ -177,6 +181,17 @@ static void log_capabilities(private_skip_kp_t *this, skip_capabilities_t *old,
 }
 
 /**
+ * Log that the KP stopped answering and key requests now fail at once.
+ */
+static void log_gate_closed(private_skip_kp_t *this)
+{
+	DBG1(DBG_CFG, "SKIP KP '%s' did not answer in time: key requests to it "
+		 "fail at once until it answers a health check (in %u ms at the "
+		 "earliest)", this->name,
+		 (u_int)(this->gate->reopens_at(this->gate) - now_ms()));
+}
+
+/**
  * Fetch the capabilities (I/O, no lock held) and store them.
  */
 static bool fetch_capabilities(private_skip_kp_t *this)
@@ -191,6 +206,11 @@ static bool fetch_capabilities(private_skip_kp_t *this)
 		this->mutex->lock(this->mutex);
 		this->check_time = now_ms();
 		this->check_ok = FALSE;
+		if (this->gate->check_result(this->gate, this->check_time,
+									 err.status))
+		{
+			log_gate_closed(this);
+		}
 		snprintf(this->check_error, sizeof(this->check_error), "%s (%s)",
 				 skip_status_name(err.status), err.detail);
 		this->mutex->unlock(this->mutex);
@@ -199,6 +219,7 @@ static bool fetch_capabilities(private_skip_kp_t *this)
 	this->mutex->lock(this->mutex);
 	this->check_time = now_ms();
 	this->check_ok = TRUE;
+	this->gate->check_result(this->gate, this->check_time, SKIP_OK);
 	old = this->caps;
 	this->caps = caps;
 	this->caps_time = now_ms();
@@ -389,28 +410,75 @@ static bool check_peer(private_skip_kp_t *this, const char *peer,
 	return TRUE;
 }
 
+/**
+ * Whether a key request may go to the KP: not while it is known not to
+ * answer. Waiting for the same hang again would hold another IKE_SA checked
+ * out for the whole budget, and with it every initiation on the gateway
+ * (charon's IKE_SA reuse check waits for all checked-out IKE_SAs).
+ */
+static bool admit(private_skip_kp_t *this, skip_error_t *err)
+{
+	uint64_t since, now = now_ms();
+	bool admitted;
+
+	this->mutex->lock(this->mutex);
+	admitted = this->gate->admit(this->gate, now, &since);
+	this->mutex->unlock(this->mutex);
+	if (!admitted)
+	{
+		skip_error_set(err, SKIP_ERR_TIMEOUT, 0, "not asked: KP '%s' has not "
+					   "answered in time since %llu ms ago, key requests fail "
+					   "at once until it answers a health check", this->name,
+					   (unsigned long long)(now - since));
+	}
+	return admitted;
+}
+
+/**
+ * Tell the gate how a key request that went out ended; a KP that did not
+ * answer gets its health check when the gate may open again.
+ */
+static skip_status_t key_result(private_skip_kp_t *this, skip_status_t status)
+{
+	uint64_t reopens;
+
+	this->mutex->lock(this->mutex);
+	if (this->gate->key_result(this->gate, now_ms(), status))
+	{
+		log_gate_closed(this);
+		reopens = this->gate->reopens_at(this->gate);
+		if (reopens < this->next_fetch)
+		{
+			this->next_fetch = reopens;
+			this->condvar->signal(this->condvar);
+		}
+	}
+	this->mutex->unlock(this->mutex);
+	return status;
+}
+
 METHOD(skip_kp_t, get_key, skip_status_t,
 	private_skip_kp_t *this, const char *peer, u_int budget_ms,
 	skip_key_t **key, skip_error_t *err)
 {
-	if (!check_peer(this, peer, err))
+	if (!check_peer(this, peer, err) || !admit(this, err))
 	{
 		return err->status;
 	}
-	return this->client->get_key(this->client, peer, this->key_bits,
-								 budget_ms, key, err);
+	return key_result(this, this->client->get_key(this->client, peer,
+									this->key_bits, budget_ms, key, err));
 }
 
 METHOD(skip_kp_t, get_key_by_id, skip_status_t,
 	private_skip_kp_t *this, const char *key_id, const char *peer,
 	u_int budget_ms, skip_key_t **key, skip_error_t *err)
 {
-	if (!check_peer(this, peer, err))
+	if (!check_peer(this, peer, err) || !admit(this, err))
 	{
 		return err->status;
 	}
-	return this->client->get_key_by_id(this->client, key_id, peer, budget_ms,
-									   key, err);
+	return key_result(this, this->client->get_key_by_id(this->client, key_id,
+									peer, budget_ms, key, err));
 }
 
 METHOD(skip_kp_t, get_timeout, u_int,
@@ -504,6 +572,7 @@ METHOD(skip_kp_t, destroy, void,
 		this->thread->join(this->thread);
 	}
 	DESTROY_IF(this->client);
+	DESTROY_IF(this->gate);
 	skip_capabilities_destroy(this->caps);
 	this->connections->destroy_function(this->connections, free);
 	DESTROY_FUNCTION_IF(this->expected_peers, free);
@@ -812,6 +881,8 @@ skip_kp_t *skip_kp_create(const char *name)
 		return NULL;
 	}
 	this->raw_key_id = streq(format, "raw");
+	this->gate = skip_kp_gate_create(lib->settings->get_bool(lib->settings,
+						"%s.plugins.skip.kp.%s.fail_fast", TRUE, lib->ns, name));
 	this->is_default = lib->settings->get_bool(lib->settings,
 						"%s.plugins.skip.kp.%s.default", FALSE, lib->ns, name);
 	this->ttl_ms = 1000 * (uint64_t)lib->settings->get_time(lib->settings,
