@@ -9,6 +9,7 @@
 
 #include "skip_kp.h"
 #include "skip_kp_gate.h"
+#include "skip_kp_prefetch.h"
 
 #include <library.h>
 #include <skip_validate.h>
@@ -32,6 +33,8 @@
 #define NEGATIVE_TTL_MS 60000
 /** peers remembered as unknown */
 #define NEGATIVE_MAX 32
+/** longest a prefetched key may be kept (s) */
+#define PREFETCH_MAX_S 3600
 
 /**
  * A peer system ID the capabilities did not know when it was asked about.
@@ -122,6 +125,9 @@ struct private_skip_kp_t {
 	/** refuses key requests while the KP does not answer */
 	skip_kp_gate_t *gate;
 
+	/** keys kept ready for initiators, NULL without prefetch */
+	skip_kp_prefetch_t *prefetch;
+
 	/** set to stop the refresh thread */
 	bool stopping;
 
@@ -192,6 +198,67 @@ static void log_gate_closed(private_skip_kp_t *this)
 }
 
 /**
+ * Tell the gate how a key request that went out ended; a KP that did not
+ * answer gets its health check when the gate may open again. Call with the
+ * mutex held.
+ */
+static void gate_key_result(private_skip_kp_t *this, skip_status_t status)
+{
+	uint64_t reopens;
+
+	if (this->gate->key_result(this->gate, now_ms(), status))
+	{
+		log_gate_closed(this);
+		reopens = this->gate->reopens_at(this->gate);
+		if (reopens < this->next_fetch)
+		{
+			this->next_fetch = reopens;
+			this->condvar->signal(this->condvar);
+		}
+	}
+}
+
+/**
+ * Fetch a key for a peer that wants one kept ready, if the gate lets it
+ * go out. Called by the refresh thread with the mutex held, which is
+ * released during the I/O.
+ *
+ * @return			TRUE if a key was asked for
+ */
+static bool prefetch_one(private_skip_kp_t *this)
+{
+	char peer[SKIP_SYSTEM_ID_MAX + 1];
+	skip_error_t err = {};
+	skip_key_t *key = NULL;
+	skip_status_t status;
+	skip_sid_log_t esc;
+	uint64_t since;
+
+	if (!this->prefetch || !this->gate->admit(this->gate, now_ms(), &since) ||
+		!this->prefetch->next(this->prefetch, peer))
+	{
+		return FALSE;
+	}
+	this->mutex->unlock(this->mutex);
+	status = this->client->get_key(this->client, peer, this->key_bits, 0,
+								   &key, &err);
+	this->mutex->lock(this->mutex);
+	gate_key_result(this, status);
+	if (status != SKIP_OK)
+	{
+		DBG1(DBG_CFG, "SKIP KP '%s': prefetching a key for peer system ID "
+			 "'%s' failed: %s (%s)", this->name, skip_sid_log(peer, &esc),
+			 skip_status_name(err.status), err.detail);
+		this->prefetch->failed(this->prefetch, peer);
+		return TRUE;
+	}
+	DBG2(DBG_CFG, "SKIP KP '%s': prefetched a key with keyId %s for peer "
+		 "system ID '%s'", this->name, key->key_id, skip_sid_log(peer, &esc));
+	this->prefetch->put(this->prefetch, peer, key, now_ms());
+	return TRUE;
+}
+
+/**
  * Fetch the capabilities (I/O, no lock held) and store them.
  */
 static bool fetch_capabilities(private_skip_kp_t *this)
@@ -235,7 +302,7 @@ static bool fetch_capabilities(private_skip_kp_t *this)
  */
 static void *refresh_thread(private_skip_kp_t *this)
 {
-	uint64_t now;
+	uint64_t now, wake, expires;
 	bool ok;
 
 	this->mutex->lock(this->mutex);
@@ -244,8 +311,18 @@ static void *refresh_thread(private_skip_kp_t *this)
 		now = now_ms();
 		if (now < this->next_fetch)
 		{
-			this->condvar->timed_wait(this->condvar, this->mutex,
-									  this->next_fetch - now);
+			if (prefetch_one(this))
+			{
+				continue;
+			}
+			wake = this->next_fetch;
+			expires = this->prefetch ? this->prefetch->expire(this->prefetch,
+															  now) : 0;
+			if (expires && expires < wake)
+			{
+				wake = expires;
+			}
+			this->condvar->timed_wait(this->condvar, this->mutex, wake - now);
 			continue;
 		}
 		this->mutex->unlock(this->mutex);
@@ -435,33 +512,54 @@ static bool admit(private_skip_kp_t *this, skip_error_t *err)
 }
 
 /**
- * Tell the gate how a key request that went out ended; a KP that did not
- * answer gets its health check when the gate may open again.
+ * Tell the gate how a key request that went out ended.
  */
 static skip_status_t key_result(private_skip_kp_t *this, skip_status_t status)
 {
-	uint64_t reopens;
-
 	this->mutex->lock(this->mutex);
-	if (this->gate->key_result(this->gate, now_ms(), status))
-	{
-		log_gate_closed(this);
-		reopens = this->gate->reopens_at(this->gate);
-		if (reopens < this->next_fetch)
-		{
-			this->next_fetch = reopens;
-			this->condvar->signal(this->condvar);
-		}
-	}
+	gate_key_result(this, status);
 	this->mutex->unlock(this->mutex);
 	return status;
+}
+
+/**
+ * An initiator's key kept ready by prefetch, if any; asks the refresh
+ * thread for a replacement either way.
+ */
+static skip_key_t *take_prefetched(private_skip_kp_t *this, const char *peer)
+{
+	skip_key_t *key;
+
+	if (!this->prefetch)
+	{
+		return NULL;
+	}
+	this->mutex->lock(this->mutex);
+	key = this->prefetch->take(this->prefetch, peer, now_ms());
+	this->condvar->signal(this->condvar);
+	this->mutex->unlock(this->mutex);
+	if (key)
+	{
+		DBG2(DBG_CFG, "SKIP KP '%s': using the prefetched key with keyId %s",
+			 this->name, key->key_id);
+	}
+	return key;
 }
 
 METHOD(skip_kp_t, get_key, skip_status_t,
 	private_skip_kp_t *this, const char *peer, u_int budget_ms,
 	skip_key_t **key, skip_error_t *err)
 {
-	if (!check_peer(this, peer, err) || !admit(this, err))
+	if (!check_peer(this, peer, err))
+	{
+		return err->status;
+	}
+	*key = take_prefetched(this, peer);
+	if (*key)
+	{
+		return SKIP_OK;
+	}
+	if (!admit(this, err))
 	{
 		return err->status;
 	}
@@ -573,6 +671,7 @@ METHOD(skip_kp_t, destroy, void,
 	}
 	DESTROY_IF(this->client);
 	DESTROY_IF(this->gate);
+	DESTROY_IF(this->prefetch);
 	skip_capabilities_destroy(this->caps);
 	this->connections->destroy_function(this->connections, free);
 	DESTROY_FUNCTION_IF(this->expected_peers, free);
@@ -839,6 +938,7 @@ skip_kp_t *skip_kp_create(const char *name)
 	private_skip_kp_t *this;
 	char *format;
 	int key_bits;
+	uint32_t prefetch;
 
 	INIT(this,
 		.public = {
@@ -883,6 +983,19 @@ skip_kp_t *skip_kp_create(const char *name)
 	this->raw_key_id = streq(format, "raw");
 	this->gate = skip_kp_gate_create(lib->settings->get_bool(lib->settings,
 						"%s.plugins.skip.kp.%s.fail_fast", TRUE, lib->ns, name));
+	prefetch = lib->settings->get_time(lib->settings,
+						"%s.plugins.skip.kp.%s.prefetch", 0, lib->ns, name);
+	if (prefetch > PREFETCH_MAX_S)
+	{
+		DBG1(DBG_CFG, "SKIP KP '%s': prefetch must be at most %d s", name,
+			 PREFETCH_MAX_S);
+		destroy(this);
+		return NULL;
+	}
+	if (prefetch)
+	{
+		this->prefetch = skip_kp_prefetch_create(prefetch * 1000, this->name);
+	}
 	this->is_default = lib->settings->get_bool(lib->settings,
 						"%s.plugins.skip.kp.%s.default", FALSE, lib->ns, name);
 	this->ttl_ms = 1000 * (uint64_t)lib->settings->get_time(lib->settings,

@@ -22,5 +22,6 @@
 Suite *sa_table_suite(void);
 Suite *kp_set_suite(void);
 Suite *kp_gate_suite(void);
+Suite *kp_prefetch_suite(void);
 
 #endif /* PLUGIN_TESTS_H_ */
