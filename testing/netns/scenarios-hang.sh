@@ -67,7 +67,7 @@ scenario_kp_hang_other_tunnels() {
 	CONNS_b=3
 	# each failed IKE_SA stays half-open on b: no cookies or blocking
 	CHARON_OPTIONS_b="cookie_threshold_ip = 100
-		block_threshold = 100"
+		block_threshold = 101"
 	KP_PROFILES_a="$(s=a kp_profile local $KP_PORT "connections = skip2")
 $(s=a kp_profile old $KP_PORT "connections = skip1
 					fail_fast = no")
