@@ -625,9 +625,13 @@ METHOD(skip_kp_t, key_id_valid, bool,
 METHOD(skip_kp_t, get_health, void,
 	private_skip_kp_t *this, skip_kp_health_t *health)
 {
+	uint64_t since, now = now_ms();
+
 	*health = (skip_kp_health_t){
 		.protocol = this->protocol,
 		.checked_ago = -1,
+		.refusing_ago = -1,
+		.prefetch = this->prefetch != NULL,
 	};
 	snprintf(health->url, sizeof(health->url), "%s",
 			 this->client->get_url(this->client));
@@ -639,9 +643,19 @@ METHOD(skip_kp_t, get_health, void,
 	}
 	if (this->check_time)
 	{
-		health->checked_ago = (now_ms() - this->check_time) / 1000;
+		health->checked_ago = (now - this->check_time) / 1000;
 		health->ok = this->check_ok;
 		memcpy(health->error, this->check_error, sizeof(health->error));
+	}
+	if (!this->gate->admit(this->gate, now, &since))
+	{
+		health->refusing_ago = (now - since) / 1000;
+	}
+	if (this->prefetch)
+	{
+		this->prefetch->counts(this->prefetch, &health->prefetch_ready,
+							   &health->prefetch_used,
+							   &health->prefetch_discarded);
 	}
 	this->mutex->unlock(this->mutex);
 }

@@ -105,6 +105,11 @@ $(s=a kp_profile pre $KP_PORT "connections = skip3
 	[ "$pre1" -lt 1000 ] || fail "the tunnel without PPK took $pre1 ms while a key was kept ready"
 	[ "$pre2" -lt 1000 ] || fail "the tunnel without PPK took $pre2 ms after the prefetch found the KP hanging"
 	expect_log a "SKIP KP 'pre': using the prefetched key"
+	skip_status a > "$OUT/a/status.out" || fail "no status from a's plugin"
+	grep -A2 "^  local " "$OUT/a/status.out" | grep -q "key requests fail at once" ||
+		fail "the status view does not say that KP 'local' is refused"
+	grep -A3 "^  pre " "$OUT/a/status.out" | grep -q "prefetch: 0 keys ready, 1 used" ||
+		fail "the status view does not show the prefetched key used"
 	[ "$(ppk_key_ids a | sort -u | wc -l)" = 2 ] || fail "expected 2 keys on a (skip3 twice)"
 	[ "$(ppk_key_ids a | tail -n 1)" = "$(ppk_key_id b)" ] || fail "the prefetched key was not the peer's"
 	expect_log a "SKIP KP 'local' did not answer in time: key requests to it fail at once"
