@@ -17,11 +17,10 @@
 #include <skip_kp.h>
 #include <skip_kp_gate.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
+#include <test_support.h>
+
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 START_TEST(test_open_until_no_answer)
@@ -108,31 +107,9 @@ START_TEST(test_disabled_never_closes)
 END_TEST
 
 /**
- * A TCP server that completes connections (the kernel's backlog) but never
- * reads or answers: a KP that hangs. Returns the listening socket.
- */
-static int hanging_server(int *port)
-{
-	struct sockaddr_in addr = {
-		.sin_family = AF_INET,
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	};
-	socklen_t len = sizeof(addr);
-	int fd;
-
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	ck_assert(fd >= 0);
-	ck_assert(bind(fd, (struct sockaddr*)&addr, sizeof(addr)) == 0);
-	ck_assert(listen(fd, 16) == 0);
-	ck_assert(getsockname(fd, (struct sockaddr*)&addr, &len) == 0);
-	*port = ntohs(addr.sin_port);
-	return fd;
-}
-
-/**
  * A profile "hang" for the hanging server, with tiny time budgets.
  */
-static skip_kp_t *hanging_profile(int port, char *psk_file, bool fail_fast)
+static skip_kp_t *hanging_profile(unsigned port, char *psk_file, bool fail_fast)
 {
 	char url[64];
 	FILE *file;
@@ -141,7 +118,7 @@ static skip_kp_t *hanging_profile(int port, char *psk_file, bool fail_fast)
 	ck_assert(file);
 	fprintf(file, "%064d\n", 7);
 	fclose(file);
-	snprintf(url, sizeof(url), "https://127.0.0.1:%d", port);
+	snprintf(url, sizeof(url), "https://127.0.0.1:%u", port);
 	lib->settings->set_str(lib->settings, "charon.plugins.skip.kp.hang.url",
 						   url);
 	lib->settings->set_str(lib->settings,
@@ -169,9 +146,11 @@ static bool second_request_refused(bool fail_fast)
 	skip_error_t err = {};
 	skip_key_t *key = NULL;
 	skip_kp_t *kp;
-	int fd, port, i;
+	unsigned port;
+	int fd, i;
 
-	fd = hanging_server(&port);
+	/* a KP that hangs: it never accepts, reads or answers */
+	fd = test_listen(&port);
 	close(mkstemp(psk_file));
 	kp = hanging_profile(port, psk_file, fail_fast);
 	ck_assert(kp);

@@ -44,6 +44,21 @@ static void fetch(skip_kp_prefetch_t *prefetch, const char *peer,
 	prefetch->put(prefetch, next, key_of(key_id), now);
 }
 
+/**
+ * An IKE_SA takes the key kept ready for a peer, which must have keyId
+ * key_id.
+ */
+static void take_ready(skip_kp_prefetch_t *prefetch, const char *peer,
+					   const char *key_id, uint64_t now)
+{
+	skip_key_t *key;
+
+	key = prefetch->take(prefetch, peer, now);
+	ck_assert(key);
+	ck_assert_str_eq(key->key_id, key_id);
+	skip_key_destroy(key);
+}
+
 static void assert_counts(skip_kp_prefetch_t *prefetch, u_int ready,
 						  uint64_t used, uint64_t discarded)
 {
@@ -60,7 +75,6 @@ START_TEST(test_one_fetch_per_request)
 {
 	skip_kp_prefetch_t *prefetch = skip_kp_prefetch_create(MAX_AGE, "p");
 	char peer[SKIP_SYSTEM_ID_MAX + 1];
-	skip_key_t *key;
 
 	/* nothing is fetched before an IKE_SA asked */
 	ck_assert(!prefetch->next(prefetch, peer));
@@ -70,19 +84,14 @@ START_TEST(test_one_fetch_per_request)
 	ck_assert(!prefetch->next(prefetch, peer));
 	assert_counts(prefetch, 1, 0, 0);
 	/* the next takes it and asks for one replacement */
-	key = prefetch->take(prefetch, "Bob", 300);
-	ck_assert(key);
-	ck_assert_str_eq(key->key_id, "01");
-	skip_key_destroy(key);
+	take_ready(prefetch, "Bob", "01", 300);
 	assert_counts(prefetch, 0, 1, 0);
 	fetch(prefetch, "Bob", "02", 400);
 	ck_assert(!prefetch->next(prefetch, peer));
 	/* other peers have their own */
 	ck_assert(!prefetch->take(prefetch, "Carol", 500));
 	fetch(prefetch, "Carol", "03", 600);
-	key = prefetch->take(prefetch, "Bob", 700);
-	ck_assert_str_eq(key->key_id, "02");
-	skip_key_destroy(key);
+	take_ready(prefetch, "Bob", "02", 700);
 	assert_counts(prefetch, 1, 2, 0);
 	prefetch->destroy(prefetch);
 }
@@ -92,7 +101,6 @@ START_TEST(test_no_second_fetch_while_fetching)
 {
 	skip_kp_prefetch_t *prefetch = skip_kp_prefetch_create(MAX_AGE, "p");
 	char peer[SKIP_SYSTEM_ID_MAX + 1];
-	skip_key_t *key;
 
 	ck_assert(!prefetch->take(prefetch, "Bob", 100));
 	ck_assert(prefetch->next(prefetch, peer));
@@ -103,9 +111,7 @@ START_TEST(test_no_second_fetch_while_fetching)
 	prefetch->put(prefetch, "Bob", key_of("01"), 130);
 	/* one key kept, none fetched while it waits */
 	ck_assert(!prefetch->next(prefetch, peer));
-	key = prefetch->take(prefetch, "Bob", 140);
-	ck_assert(key);
-	skip_key_destroy(key);
+	take_ready(prefetch, "Bob", "01", 140);
 	ck_assert(prefetch->next(prefetch, peer));
 	/* a failed fetch is not repeated until an IKE_SA asks again */
 	prefetch->failed(prefetch, "Bob");
@@ -120,14 +126,12 @@ START_TEST(test_max_age)
 {
 	skip_kp_prefetch_t *prefetch = skip_kp_prefetch_create(MAX_AGE, "p");
 	char peer[SKIP_SYSTEM_ID_MAX + 1];
-	skip_key_t *key;
 
 	ck_assert(!prefetch->take(prefetch, "Bob", 0));
 	fetch(prefetch, "Bob", "01", 1000);
 	ck_assert_int_eq(prefetch->expire(prefetch, 2000), 1000 + MAX_AGE + 1);
 	/* too old when taken: wiped, counted, and one fetched for the next */
-	key = prefetch->take(prefetch, "Bob", 1000 + MAX_AGE + 1);
-	ck_assert(!key);
+	ck_assert(!prefetch->take(prefetch, "Bob", 1000 + MAX_AGE + 1));
 	assert_counts(prefetch, 0, 0, 1);
 	fetch(prefetch, "Bob", "02", 70000);
 	/* too old while kept: wiped, not replaced until an IKE_SA asks */
@@ -144,7 +148,6 @@ START_TEST(test_bounded_peers)
 {
 	skip_kp_prefetch_t *prefetch = skip_kp_prefetch_create(MAX_AGE, "p");
 	char name[16];
-	skip_key_t *key;
 	int i;
 
 	for (i = 0; i < SKIP_KP_PREFETCH_PEERS; i++)
@@ -157,9 +160,7 @@ START_TEST(test_bounded_peers)
 	/* one more peer: the one asked for longest ago makes room */
 	ck_assert(!prefetch->take(prefetch, "peer-new", 300));
 	assert_counts(prefetch, SKIP_KP_PREFETCH_PEERS - 1, 0, 1);
-	key = prefetch->take(prefetch, "peer-1", 400);
-	ck_assert(key);
-	skip_key_destroy(key);
+	take_ready(prefetch, "peer-1", "01", 400);
 	/* peer-0 lost its key, and now takes the place of peer-2 */
 	ck_assert(!prefetch->take(prefetch, "peer-0", 500));
 	assert_counts(prefetch, SKIP_KP_PREFETCH_PEERS - 3, 1, 2);
