@@ -503,9 +503,9 @@ static bool admit(private_skip_kp_t *this, skip_error_t *err)
 	this->mutex->unlock(this->mutex);
 	if (!admitted)
 	{
-		skip_error_set(err, SKIP_ERR_TIMEOUT, 0, "not asked: KP '%s' has not "
-					   "answered in time since %llu ms ago, key requests fail "
-					   "at once until it answers a health check", this->name,
+		skip_error_set(err, SKIP_ERR_TIMEOUT, 0, "not asked: KP '%s' did not "
+					   "answer in time %llu ms ago, key requests to it fail at "
+					   "once until it answers a health check", this->name,
 					   (unsigned long long)(now - since));
 	}
 	return admitted;
