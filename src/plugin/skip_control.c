@@ -36,6 +36,22 @@ struct private_skip_control_t {
 };
 
 /**
+ * The keys a profile keeps ready (prefetch).
+ */
+static json_object *prefetch_json(skip_kp_health_t *health)
+{
+	json_object *obj = json_object_new_object();
+
+	json_object_object_add(obj, "ready",
+						   json_object_new_int64(health->prefetch_ready));
+	json_object_object_add(obj, "used",
+						   json_object_new_int64(health->prefetch_used));
+	json_object_object_add(obj, "discarded",
+						   json_object_new_int64(health->prefetch_discarded));
+	return obj;
+}
+
+/**
  * Each KP profile.
  */
 static json_object *kps_json(private_skip_control_t *this)
@@ -64,6 +80,11 @@ static json_object *kps_json(private_skip_control_t *this)
 							   json_object_new_boolean(health.ok));
 		json_object_object_add(obj, "last_error", health.error[0] ?
 							   json_object_new_string(health.error) : NULL);
+		json_object_object_add(obj, "refusing_keys_since",
+							   health.refusing_ago < 0 ? NULL :
+							   json_object_new_int64(health.refusing_ago));
+		json_object_object_add(obj, "prefetch",
+							   health.prefetch ? prefetch_json(&health) : NULL);
 		json_object_array_add(list, obj);
 	}
 	enumerator->destroy(enumerator);

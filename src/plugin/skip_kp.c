@@ -8,6 +8,8 @@
  */
 
 #include "skip_kp.h"
+#include "skip_kp_gate.h"
+#include "skip_kp_prefetch.h"
 
 #include <library.h>
 #include <skip_validate.h>
@@ -31,6 +33,8 @@
 #define NEGATIVE_TTL_MS 60000
 /** peers remembered as unknown */
 #define NEGATIVE_MAX 32
+/** longest a prefetched key may be kept (s) */
+#define PREFETCH_MAX_S 3600
 
 /**
  * A peer system ID the capabilities did not know when it was asked about.
@@ -118,6 +122,12 @@ struct private_skip_kp_t {
 	/** peers unknown to the capabilities when asked about */
 	unknown_peer_t unknown[NEGATIVE_MAX];
 
+	/** refuses key requests while the KP does not answer */
+	skip_kp_gate_t *gate;
+
+	/** keys kept ready for initiators, NULL without prefetch */
+	skip_kp_prefetch_t *prefetch;
+
 	/** set to stop the refresh thread */
 	bool stopping;
 
@@ -177,6 +187,78 @@ static void log_capabilities(private_skip_kp_t *this, skip_capabilities_t *old,
 }
 
 /**
+ * Log that the KP stopped answering and key requests now fail at once.
+ */
+static void log_gate_closed(private_skip_kp_t *this)
+{
+	DBG1(DBG_CFG, "SKIP KP '%s' did not answer in time: key requests to it "
+		 "fail at once until it answers a health check (in %u ms at the "
+		 "earliest)", this->name,
+		 (u_int)(this->gate->reopens_at(this->gate) - now_ms()));
+}
+
+/**
+ * Tell the gate how a key request that went out ended; a KP that did not
+ * answer gets its health check when the gate may open again. Call with the
+ * mutex held.
+ */
+static void gate_key_result(private_skip_kp_t *this, skip_status_t status)
+{
+	uint64_t reopens;
+
+	if (this->gate->key_result(this->gate, now_ms(), status))
+	{
+		log_gate_closed(this);
+		reopens = this->gate->reopens_at(this->gate);
+		if (reopens < this->next_fetch)
+		{
+			this->next_fetch = reopens;
+			this->condvar->signal(this->condvar);
+		}
+	}
+}
+
+/**
+ * Fetch a key for a peer that wants one kept ready, if the gate lets it
+ * go out. Called by the refresh thread with the mutex held, which is
+ * released during the I/O.
+ *
+ * @return			TRUE if a key was asked for
+ */
+static bool prefetch_one(private_skip_kp_t *this)
+{
+	char peer[SKIP_SYSTEM_ID_MAX + 1];
+	skip_error_t err = {};
+	skip_key_t *key = NULL;
+	skip_status_t status;
+	skip_sid_log_t esc;
+	uint64_t since;
+
+	if (!this->prefetch || !this->gate->admit(this->gate, now_ms(), &since) ||
+		!this->prefetch->next(this->prefetch, peer))
+	{
+		return FALSE;
+	}
+	this->mutex->unlock(this->mutex);
+	status = this->client->get_key(this->client, peer, this->key_bits, 0,
+								   &key, &err);
+	this->mutex->lock(this->mutex);
+	gate_key_result(this, status);
+	if (status != SKIP_OK)
+	{
+		DBG1(DBG_CFG, "SKIP KP '%s': prefetching a key for peer system ID "
+			 "'%s' failed: %s (%s)", this->name, skip_sid_log(peer, &esc),
+			 skip_status_name(err.status), err.detail);
+		this->prefetch->failed(this->prefetch, peer);
+		return TRUE;
+	}
+	DBG2(DBG_CFG, "SKIP KP '%s': prefetched a key with keyId %s for peer "
+		 "system ID '%s'", this->name, key->key_id, skip_sid_log(peer, &esc));
+	this->prefetch->put(this->prefetch, peer, key, now_ms());
+	return TRUE;
+}
+
+/**
  * Fetch the capabilities (I/O, no lock held) and store them.
  */
 static bool fetch_capabilities(private_skip_kp_t *this)
@@ -191,6 +273,11 @@ static bool fetch_capabilities(private_skip_kp_t *this)
 		this->mutex->lock(this->mutex);
 		this->check_time = now_ms();
 		this->check_ok = FALSE;
+		if (this->gate->check_result(this->gate, this->check_time,
+									 err.status))
+		{
+			log_gate_closed(this);
+		}
 		snprintf(this->check_error, sizeof(this->check_error), "%s (%s)",
 				 skip_status_name(err.status), err.detail);
 		this->mutex->unlock(this->mutex);
@@ -199,6 +286,7 @@ static bool fetch_capabilities(private_skip_kp_t *this)
 	this->mutex->lock(this->mutex);
 	this->check_time = now_ms();
 	this->check_ok = TRUE;
+	this->gate->check_result(this->gate, this->check_time, SKIP_OK);
 	old = this->caps;
 	this->caps = caps;
 	this->caps_time = now_ms();
@@ -214,7 +302,7 @@ static bool fetch_capabilities(private_skip_kp_t *this)
  */
 static void *refresh_thread(private_skip_kp_t *this)
 {
-	uint64_t now;
+	uint64_t now, wake, expires;
 	bool ok;
 
 	this->mutex->lock(this->mutex);
@@ -223,8 +311,18 @@ static void *refresh_thread(private_skip_kp_t *this)
 		now = now_ms();
 		if (now < this->next_fetch)
 		{
-			this->condvar->timed_wait(this->condvar, this->mutex,
-									  this->next_fetch - now);
+			if (prefetch_one(this))
+			{
+				continue;
+			}
+			wake = this->next_fetch;
+			expires = this->prefetch ? this->prefetch->expire(this->prefetch,
+															  now) : 0;
+			if (expires && expires < wake)
+			{
+				wake = expires;
+			}
+			this->condvar->timed_wait(this->condvar, this->mutex, wake - now);
 			continue;
 		}
 		this->mutex->unlock(this->mutex);
@@ -389,6 +487,65 @@ static bool check_peer(private_skip_kp_t *this, const char *peer,
 	return TRUE;
 }
 
+/**
+ * Whether a key request may go to the KP: not while it is known not to
+ * answer. Waiting for the same hang again would hold another IKE_SA checked
+ * out for the whole budget, and with it every initiation on the gateway
+ * (charon's IKE_SA reuse check waits for all checked-out IKE_SAs).
+ */
+static bool admit(private_skip_kp_t *this, skip_error_t *err)
+{
+	uint64_t since, now = now_ms();
+	bool admitted;
+
+	this->mutex->lock(this->mutex);
+	admitted = this->gate->admit(this->gate, now, &since);
+	this->mutex->unlock(this->mutex);
+	if (!admitted)
+	{
+		skip_error_set(err, SKIP_ERR_TIMEOUT, 0, "not asked: KP '%s' did not "
+					   "answer in time %llu ms ago, key requests to it fail at "
+					   "once until it answers a health check", this->name,
+					   (unsigned long long)(now - since));
+	}
+	return admitted;
+}
+
+/**
+ * Tell the gate how a key request that went out ended.
+ */
+static skip_status_t key_result(private_skip_kp_t *this, skip_status_t status)
+{
+	this->mutex->lock(this->mutex);
+	gate_key_result(this, status);
+	this->mutex->unlock(this->mutex);
+	return status;
+}
+
+/**
+ * An initiator's key kept ready by prefetch, if any; asks the refresh
+ * thread for a replacement either way.
+ */
+static skip_key_t *take_prefetched(private_skip_kp_t *this, const char *peer)
+{
+	skip_key_t *key;
+
+	if (!this->prefetch)
+	{
+		return NULL;
+	}
+	this->mutex->lock(this->mutex);
+	key = this->prefetch->take(this->prefetch, peer, now_ms());
+	this->condvar->signal(this->condvar);
+	this->mutex->unlock(this->mutex);
+	if (key)
+	{
+		DBG2(DBG_CFG, "SKIP KP '%s': using the prefetched key with keyId %s",
+			 this->name, key->key_id);
+	}
+	return key;
+}
+
 METHOD(skip_kp_t, get_key, skip_status_t,
 	private_skip_kp_t *this, const char *peer, u_int budget_ms,
 	skip_key_t **key, skip_error_t *err)
@@ -397,20 +554,29 @@ METHOD(skip_kp_t, get_key, skip_status_t,
 	{
 		return err->status;
 	}
-	return this->client->get_key(this->client, peer, this->key_bits,
-								 budget_ms, key, err);
+	*key = take_prefetched(this, peer);
+	if (*key)
+	{
+		return SKIP_OK;
+	}
+	if (!admit(this, err))
+	{
+		return err->status;
+	}
+	return key_result(this, this->client->get_key(this->client, peer,
+									this->key_bits, budget_ms, key, err));
 }
 
 METHOD(skip_kp_t, get_key_by_id, skip_status_t,
 	private_skip_kp_t *this, const char *key_id, const char *peer,
 	u_int budget_ms, skip_key_t **key, skip_error_t *err)
 {
-	if (!check_peer(this, peer, err))
+	if (!check_peer(this, peer, err) || !admit(this, err))
 	{
 		return err->status;
 	}
-	return this->client->get_key_by_id(this->client, key_id, peer, budget_ms,
-									   key, err);
+	return key_result(this, this->client->get_key_by_id(this->client, key_id,
+									peer, budget_ms, key, err));
 }
 
 METHOD(skip_kp_t, get_timeout, u_int,
@@ -459,9 +625,13 @@ METHOD(skip_kp_t, key_id_valid, bool,
 METHOD(skip_kp_t, get_health, void,
 	private_skip_kp_t *this, skip_kp_health_t *health)
 {
+	uint64_t since, now = now_ms();
+
 	*health = (skip_kp_health_t){
 		.protocol = this->protocol,
 		.checked_ago = -1,
+		.refusing_ago = -1,
+		.prefetch = this->prefetch != NULL,
 	};
 	snprintf(health->url, sizeof(health->url), "%s",
 			 this->client->get_url(this->client));
@@ -473,9 +643,19 @@ METHOD(skip_kp_t, get_health, void,
 	}
 	if (this->check_time)
 	{
-		health->checked_ago = (now_ms() - this->check_time) / 1000;
+		health->checked_ago = (now - this->check_time) / 1000;
 		health->ok = this->check_ok;
 		memcpy(health->error, this->check_error, sizeof(health->error));
+	}
+	if (!this->gate->admit(this->gate, now, &since))
+	{
+		health->refusing_ago = (now - since) / 1000;
+	}
+	if (this->prefetch)
+	{
+		this->prefetch->counts(this->prefetch, &health->prefetch_ready,
+							   &health->prefetch_used,
+							   &health->prefetch_discarded);
 	}
 	this->mutex->unlock(this->mutex);
 }
@@ -504,6 +684,8 @@ METHOD(skip_kp_t, destroy, void,
 		this->thread->join(this->thread);
 	}
 	DESTROY_IF(this->client);
+	DESTROY_IF(this->gate);
+	DESTROY_IF(this->prefetch);
 	skip_capabilities_destroy(this->caps);
 	this->connections->destroy_function(this->connections, free);
 	DESTROY_FUNCTION_IF(this->expected_peers, free);
@@ -770,6 +952,7 @@ skip_kp_t *skip_kp_create(const char *name)
 	private_skip_kp_t *this;
 	char *format;
 	int key_bits;
+	uint32_t prefetch;
 
 	INIT(this,
 		.public = {
@@ -812,6 +995,21 @@ skip_kp_t *skip_kp_create(const char *name)
 		return NULL;
 	}
 	this->raw_key_id = streq(format, "raw");
+	this->gate = skip_kp_gate_create(lib->settings->get_bool(lib->settings,
+						"%s.plugins.skip.kp.%s.fail_fast", TRUE, lib->ns, name));
+	prefetch = lib->settings->get_time(lib->settings,
+						"%s.plugins.skip.kp.%s.prefetch", 0, lib->ns, name);
+	if (prefetch > PREFETCH_MAX_S)
+	{
+		DBG1(DBG_CFG, "SKIP KP '%s': prefetch must be at most %d s", name,
+			 PREFETCH_MAX_S);
+		destroy(this);
+		return NULL;
+	}
+	if (prefetch)
+	{
+		this->prefetch = skip_kp_prefetch_create(prefetch * 1000, this->name);
+	}
 	this->is_default = lib->settings->get_bool(lib->settings,
 						"%s.plugins.skip.kp.%s.default", FALSE, lib->ns, name);
 	this->ttl_ms = 1000 * (uint64_t)lib->settings->get_time(lib->settings,

@@ -38,6 +38,15 @@ struct skip_kp_health_t {
 	bool ok;
 	/** the error of the last failed attempt, "" if none */
 	char error[256];
+	/** seconds since the KP stopped answering, while key requests fail at
+	 *  once (fail_fast); -1 if they go out */
+	int64_t refusing_ago;
+	/** whether the profile keeps keys ready (prefetch) */
+	bool prefetch;
+	/** keys kept ready now, taken by IKE_SAs, wiped unused (prefetch) */
+	u_int prefetch_ready;
+	uint64_t prefetch_used;
+	uint64_t prefetch_discarded;
 };
 
 /**

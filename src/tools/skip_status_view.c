@@ -131,6 +131,28 @@ static json_object *array(json_object *obj, const char *name)
 	return member;
 }
 
+/**
+ * Whether key requests to a KP fail at once, and the keys it keeps ready.
+ */
+static void print_kp_keys(json_object *kp)
+{
+	json_object *prefetch;
+
+	if (num(kp, "refusing_keys_since") >= 0)
+	{
+		printf("               key requests fail at once: no answer in time "
+			   "%lld s ago\n", (long long)num(kp, "refusing_keys_since"));
+	}
+	if (json_object_object_get_ex(kp, "prefetch", &prefetch) &&
+		json_object_is_type(prefetch, json_type_object))
+	{
+		printf("               prefetch: %lld keys ready, %lld used, %lld "
+			   "wiped unused\n", (long long)num(prefetch, "ready"),
+			   (long long)num(prefetch, "used"),
+			   (long long)num(prefetch, "discarded"));
+	}
+}
+
 static void print_kps(json_object *kps)
 {
 	json_object *kp, *healthy;
@@ -146,12 +168,16 @@ static void print_kps(json_object *kps)
 		if (num(kp, "checked_ago") < 0)
 		{
 			printf("not checked yet\n");
-			continue;
 		}
-		json_object_object_get_ex(kp, "healthy", &healthy);
-		printf("last check %lld s ago: %s\n", (long long)num(kp, "checked_ago"),
-			   json_object_get_boolean(healthy) ? "ok"
-											   : str(kp, "last_error", "failed"));
+		else
+		{
+			json_object_object_get_ex(kp, "healthy", &healthy);
+			printf("last check %lld s ago: %s\n",
+				   (long long)num(kp, "checked_ago"),
+				   json_object_get_boolean(healthy) ? "ok"
+								: str(kp, "last_error", "failed"));
+		}
+		print_kp_keys(kp);
 	}
 }
 

@@ -51,7 +51,7 @@ bool test_make_credentials(const char *dir)
 	return system(cmd) == 0;
 }
 
-unsigned test_free_port(void)
+int test_listen(unsigned *port)
 {
 	struct sockaddr_in addr = {
 		.sin_family = AF_INET,
@@ -63,9 +63,18 @@ unsigned test_free_port(void)
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(bind(fd, (struct sockaddr*)&addr, sizeof(addr)), 0);
+	ck_assert_int_eq(listen(fd, 16), 0);
 	ck_assert_int_eq(getsockname(fd, (struct sockaddr*)&addr, &len), 0);
-	close(fd);
-	return ntohs(addr.sin_port);
+	*port = ntohs(addr.sin_port);
+	return fd;
+}
+
+unsigned test_free_port(void)
+{
+	unsigned port;
+
+	close(test_listen(&port));
+	return port;
 }
 
 bool test_port_accepts(unsigned port)

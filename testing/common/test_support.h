@@ -33,6 +33,16 @@ bool test_make_credentials(const char *dir);
 unsigned test_free_port(void);
 
 /**
+ * A TCP socket listening on 127.0.0.1 that the caller never accepts on:
+ * connections complete in the kernel's backlog and get no answer, as from a
+ * server that hangs.
+ *
+ * @param port		receives its port
+ * @return			the socket, to close
+ */
+int test_listen(unsigned *port);
+
+/**
  * Whether something accepts TCP connections on 127.0.0.1:port.
  */
 bool test_port_accepts(unsigned port);

@@ -29,6 +29,8 @@ int main(void)
 	runner = srunner_create(sa_table_suite());
 	srunner_add_suite(runner, kp_set_suite());
 	srunner_add_suite(runner, latency_suite());
+	srunner_add_suite(runner, kp_gate_suite());
+	srunner_add_suite(runner, kp_prefetch_suite());
 	srunner_run_all(runner, CK_ENV);
 	failed = srunner_ntests_failed(runner);
 	srunner_free(runner);

@@ -9,7 +9,7 @@
 
 /**
  * Check suites of the plugin's logic (state table, KP profile choice,
- * fallback chain and budget), run against the target's libstrongswan
+ * fallback chain and budget, the fail-fast rule for a KP that hangs), run against the target's libstrongswan
  * without charon, as strongSwan's own plugin suites are.
  */
 
@@ -22,5 +22,7 @@
 Suite *sa_table_suite(void);
 Suite *kp_set_suite(void);
 Suite *latency_suite(void);
+Suite *kp_gate_suite(void);
+Suite *kp_prefetch_suite(void);
 
 #endif /* PLUGIN_TESTS_H_ */

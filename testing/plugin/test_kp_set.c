@@ -155,7 +155,8 @@ static bool fk_sends_raw_key_id(skip_kp_t *this)
 
 static void fk_get_health(skip_kp_t *this, skip_kp_health_t *health)
 {
-	*health = (skip_kp_health_t){ .protocol = "skip", .checked_ago = -1 };
+	*health = (skip_kp_health_t){ .protocol = "skip", .checked_ago = -1,
+								   .refusing_ago = -1 };
 }
 
 static bool fk_is_default(skip_kp_t *this)
