@@ -128,8 +128,12 @@ int main(int argc, char *argv[])
 	}
 	fit_connections(kp.config);
 	kp.base = event_base_new();
-	kp.store = kp_store_create(kp.config->key_ttl, kp.config->state_dir, err,
-							   sizeof(err));
+	if (!kp.base)
+	{
+		goto out;
+	}
+	kp.store = kp_store_create(kp.base, kp.config->key_ttl,
+							   kp.config->state_dir, err, sizeof(err));
 	if (!kp.store)
 	{
 		kp_log(KP_LOG_ERROR, "key store: %s", err);
