@@ -517,6 +517,7 @@ bool kp_journal_commit(kp_journal_t *journal)
 	if (ok && journal->fail_commit)
 	{
 		journal->fail_commit = false;
+		errno = EIO;
 		ok = false;
 	}
 	ok = ok && fdatasync(journal->fd) == 0;

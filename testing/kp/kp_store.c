@@ -297,10 +297,19 @@ static void commit(kp_store_t *store)
 
 	/* callbacks may store or take again: they go into the next group */
 	STAILQ_CONCAT(&waiters, &store->waiters);
-	ok = kp_journal_commit(store->journal);
-	if (!ok)
+	STAILQ_FOREACH(waiter, &waiters, next)
 	{
-		kp_log(KP_LOG_ERROR, "cannot sync the key journal: %m");
+		count++;
+	}
+	ok = kp_journal_commit(store->journal);
+	if (ok)
+	{
+		kp_log(KP_LOG_DEBUG, "group commit: %zu request(s), one sync", count);
+	}
+	else
+	{
+		kp_log(KP_LOG_ERROR, "cannot sync the key journal: %m; failing %zu "
+			   "request(s)", count);
 		drop_uncommitted(store);
 	}
 	store->group++;
@@ -309,9 +318,7 @@ static void commit(kp_store_t *store)
 		STAILQ_REMOVE_HEAD(&waiters, next);
 		waiter->done(waiter->ctx, ok);
 		free(waiter);
-		count++;
 	}
-	kp_log(KP_LOG_DEBUG, "group commit: %zu request(s), one sync", count);
 }
 
 static void commit_cb(evutil_socket_t unused, short what, void *arg)
