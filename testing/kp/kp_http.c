@@ -21,12 +21,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
+#include <event2/bufferevent_struct.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 
@@ -37,6 +39,8 @@
  * and cut off by shutting their socket down, which evhttp then handles as
  * a failed connection.
  */
+typedef struct conn_t conn_t;
+
 struct kp_http_server_t {
 	struct event_base *base;
 	struct evhttp *http;
@@ -48,17 +52,24 @@ struct kp_http_server_t {
 	unsigned connections;
 	/** set once the server is destroyed: the last connection frees it */
 	bool closing;
+	/** connections answered in this turn of the loop, and the event that
+	 *  sends their answers */
+	TAILQ_HEAD(, conn_t) answered;
+	struct event *send;
 };
 
 /**
  * A client connection, attached to its SSL object (freed with it).
  */
-typedef struct {
+struct conn_t {
 	kp_http_server_t *server;
 	struct bufferevent *bev;
 	/** closes the connection if no request completes in time */
 	struct event *deadline;
-} conn_t;
+	/** in server->answered */
+	bool queued;
+	TAILQ_ENTRY(conn_t) next;
+};
 
 /** SSL ex_data index of conn_t */
 static int conn_index = -1;
@@ -80,6 +91,10 @@ static void conn_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
 	if (conn->deadline)
 	{
 		event_free(conn->deadline);
+	}
+	if (conn->queued)
+	{
+		TAILQ_REMOVE(&server->answered, conn, next);
 	}
 	free(conn);
 	if (server->closing)
@@ -191,16 +206,91 @@ void kp_http_begin(struct evhttp_request *req)
 	}
 }
 
+static void wipe_reference(const void *data, size_t len, void *extra)
+{
+	(void)extra;
+	skip_memwipe((void*)data, len);
+	free((void*)data);
+}
+
 /**
- * An answer was queued: the client has a new deadline for its next request.
+ * Join the pieces of what waits to be sent into one.
+ */
+static bool join(conn_t *conn, struct evbuffer *out, size_t len)
+{
+	uint8_t *joined = malloc(len);
+
+	if (!joined)
+	{	/* then in pieces */
+		return true;
+	}
+	/* draining wipes the body if it was a secret (wipe_reference()) */
+	if (evbuffer_remove(out, joined, len) != (int)len ||
+		evbuffer_add_reference(out, joined, len, wipe_reference, NULL) != 0)
+	{	/* cannot happen with a buffer we just emptied */
+		wipe_reference(joined, len, NULL);
+		kp_log(KP_LOG_ERROR, "cannot send an answer, closing");
+		shutdown(bufferevent_getfd(conn->bev), SHUT_RDWR);
+		return false;
+	}
+	return true;
+}
+
+/**
+ * Send the answers of this turn of the loop. evhttp queues the header and
+ * the body of an answer as two pieces, which the TLS layer would send as
+ * two records in two write(2)s, and only once epoll reports the socket
+ * writable in the next turn. Joined here, each answer leaves at once, as
+ * one record in one write(2). The joined copy is wiped when sent, as keys
+ * in answers are.
+ */
+static void send_answers(evutil_socket_t unused, short what, void *arg)
+{
+	kp_http_server_t *server = arg;
+	struct evbuffer *out;
+	conn_t *conn;
+	size_t len;
+
+	while ((conn = TAILQ_FIRST(&server->answered)))
+	{
+		TAILQ_REMOVE(&server->answered, conn, next);
+		conn->queued = false;
+		out = bufferevent_get_output(conn->bev);
+		len = evbuffer_get_length(out);
+		if (!len ||
+			(evbuffer_peek(out, -1, NULL, NULL, 0) > 1 &&
+			 !join(conn, out, len)))
+		{
+			continue;
+		}
+		/* write now rather than after epoll reported the socket writable
+		 * (it mostly is; if not, the write waits for it as usual) */
+		event_active(&conn->bev->ev_write, EV_WRITE, 1);
+	}
+}
+
+
+/**
+ * An answer is about to be queued: the client has a new deadline for its
+ * next request, and the answer is sent once this turn's requests are done.
  */
 static void answered(struct evhttp_request *req)
 {
 	conn_t *conn = get_conn(req);
 
-	if (conn && conn->deadline)
+	if (!conn)
+	{
+		return;
+	}
+	if (conn->deadline)
 	{
 		conn_arm(conn);
+	}
+	if (!conn->queued && conn->server->send && conn->bev)
+	{
+		conn->queued = true;
+		TAILQ_INSERT_TAIL(&conn->server->answered, conn, next);
+		event_active(conn->server->send, EV_TIMEOUT, 0);
 	}
 }
 
@@ -247,9 +337,19 @@ kp_http_server_t *kp_http_server_create(struct event_base *base, SSL_CTX *ctx,
 	server->base = base;
 	server->ctx = ctx;
 	server->limits = *limits;
+	TAILQ_INIT(&server->answered);
+	server->send = event_new(base, -1, 0, send_answers, server);
 	server->http = evhttp_new(base);
-	if (!server->http)
+	if (!server->http || !server->send)
 	{
+		if (server->http)
+		{
+			evhttp_free(server->http);
+		}
+		if (server->send)
+		{
+			event_free(server->send);
+		}
 		free(server);
 		return NULL;
 	}
@@ -294,6 +394,12 @@ void kp_http_server_destroy(kp_http_server_t *server)
 		if (server->http)
 		{
 			evhttp_free(server->http);
+		}
+		/* the connections left were taken off the list when freed */
+		if (server->send)
+		{
+			event_free(server->send);
+			server->send = NULL;
 		}
 		/* else the last connection freed frees it */
 		if (!server->connections)
@@ -365,13 +471,6 @@ void kp_http_send_json(struct evhttp_request *req, int code, json_object *obj)
 		evhttp_send_error(req, 500, NULL);
 	}
 	json_object_put(obj);
-}
-
-static void wipe_reference(const void *data, size_t len, void *extra)
-{
-	(void)extra;
-	skip_memwipe((void*)data, len);
-	free((void*)data);
 }
 
 bool kp_http_add_secret(struct evbuffer *buf, json_object *obj)
