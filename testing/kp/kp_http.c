@@ -214,58 +214,51 @@ static void wipe_reference(const void *data, size_t len, void *extra)
 }
 
 /**
- * Join the pieces of what waits to be sent into one.
+ * Send what waits in the output of a connection now, as one piece: evhttp
+ * queues the header and the body of a message as two, which the TLS layer
+ * would send as two records in two write(2)s, and only once epoll reports
+ * the socket writable in the next turn of the loop. The joined copy is
+ * wiped when sent, as keys in messages are.
  */
-static bool join(conn_t *conn, struct evbuffer *out, size_t len)
+static void send_now(struct bufferevent *bev)
 {
-	uint8_t *joined = malloc(len);
+	struct evbuffer *out = bufferevent_get_output(bev);
+	size_t len = evbuffer_get_length(out);
+	uint8_t *joined;
 
-	if (!joined)
-	{	/* then in pieces */
-		return true;
+	if (!len)
+	{
+		return;
 	}
+	joined = evbuffer_peek(out, -1, NULL, NULL, 0) > 1 ? malloc(len) : NULL;
 	/* draining wipes the body if it was a secret (wipe_reference()) */
-	if (evbuffer_remove(out, joined, len) != (int)len ||
-		evbuffer_add_reference(out, joined, len, wipe_reference, NULL) != 0)
+	if (joined && (evbuffer_remove(out, joined, len) != (int)len ||
+				   evbuffer_add_reference(out, joined, len, wipe_reference,
+										  NULL) != 0))
 	{	/* cannot happen with a buffer we just emptied */
 		wipe_reference(joined, len, NULL);
-		kp_log(KP_LOG_ERROR, "cannot send an answer, closing");
-		shutdown(bufferevent_getfd(conn->bev), SHUT_RDWR);
-		return false;
+		kp_log(KP_LOG_ERROR, "cannot send a message, closing");
+		shutdown(bufferevent_getfd(bev), SHUT_RDWR);
+		return;
 	}
-	return true;
+	/* write now rather than after epoll reported the socket writable (it
+	 * mostly is; if not, the write waits for it as usual) */
+	event_active(&bev->ev_write, EV_WRITE, 1);
 }
 
 /**
- * Send the answers of this turn of the loop. evhttp queues the header and
- * the body of an answer as two pieces, which the TLS layer would send as
- * two records in two write(2)s, and only once epoll reports the socket
- * writable in the next turn. Joined here, each answer leaves at once, as
- * one record in one write(2). The joined copy is wiped when sent, as keys
- * in answers are.
+ * Send the answers of this turn of the loop, each in one piece.
  */
 static void send_answers(evutil_socket_t unused, short what, void *arg)
 {
 	kp_http_server_t *server = arg;
-	struct evbuffer *out;
 	conn_t *conn;
-	size_t len;
 
 	while ((conn = TAILQ_FIRST(&server->answered)))
 	{
 		TAILQ_REMOVE(&server->answered, conn, next);
 		conn->queued = false;
-		out = bufferevent_get_output(conn->bev);
-		len = evbuffer_get_length(out);
-		if (!len ||
-			(evbuffer_peek(out, -1, NULL, NULL, 0) > 1 &&
-			 !join(conn, out, len)))
-		{
-			continue;
-		}
-		/* write now rather than after epoll reported the socket writable
-		 * (it mostly is; if not, the write waits for it as usual) */
-		event_active(&conn->bev->ev_write, EV_WRITE, 1);
+		send_now(conn->bev);
 	}
 }
 
@@ -433,6 +426,11 @@ struct evhttp_connection *kp_http_connect(struct event_base *base,
 	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
 	return evhttp_connection_base_bufferevent_new(base, NULL, bev, host,
 												  (ev_uint16_t)port);
+}
+
+void kp_http_send_request_now(struct evhttp_connection *conn)
+{
+	send_now(evhttp_connection_get_bufferevent(conn));
 }
 
 static void set_json_header(struct evhttp_request *req)
