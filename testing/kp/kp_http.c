@@ -262,7 +262,6 @@ static void send_answers(evutil_socket_t unused, short what, void *arg)
 	}
 }
 
-
 /**
  * An answer is about to be queued: the client has a new deadline for its
  * next request, and the answer is sent once this turn's requests are done.
@@ -384,15 +383,16 @@ void kp_http_server_destroy(kp_http_server_t *server)
 	if (server)
 	{
 		server->closing = true;
-		if (server->http)
-		{
-			evhttp_free(server->http);
-		}
-		/* the connections left were taken off the list when freed */
+		/* answers not sent yet are not sent; connections still queued
+		 * leave the list when they are freed */
 		if (server->send)
 		{
 			event_free(server->send);
 			server->send = NULL;
+		}
+		if (server->http)
+		{
+			evhttp_free(server->http);
 		}
 		/* else the last connection freed frees it */
 		if (!server->connections)
