@@ -14,7 +14,11 @@
 #                       over client certificates (SAEs sae-a and sae-b)
 #
 # with keep-alive and with a new connection per request, one client and
-# several, and prints the figures with their ratios. Every figure that
+# several, and prints the figures with their ratios, and the CPU time each
+# KP spent per request (microseconds; steadier than rates on a busy
+# machine). With --against OLD_BUILD_DIR every figure is measured with the
+# KPs of OLD_BUILD_DIR and then with those of BUILD_DIR, and printed with
+# the ratio new/old. Every figure that
 # makes keys starts with both KPs restarted and Bob's store empty. Within one
 # figure, keys nobody fetches at Bob accumulate up to his store's bound
 # (100,000 keys): with SECONDS much above the default, the fastest key-only
@@ -22,15 +26,28 @@
 # `make` in BUILD_DIR first. Needs no root. Kills only the KPs it started.
 set -euo pipefail
 
+usage() {
+	echo "usage: $0 [--against OLD_BUILD_DIR] BUILD_DIR [SECONDS]" >&2
+	exit 2
+}
+against=
+if [ "${1:-}" = --against ]; then
+	[ -n "${2:-}" ] || usage
+	against=$(cd "$2" && pwd)
+	shift 2
+fi
 build=${1:-}
 seconds=${2:-3}
-[ -n "$build" ] || { echo "usage: $0 BUILD_DIR [SECONDS]" >&2; exit 2; }
+[ -n "$build" ] || usage
 build=$(cd "$build" && pwd)
-kp=$build/testing/kp/skip-kp
 bench=$build/testing/kp/skip-kp-bench
-for bin in "$kp" "$bench"; do
-	[ -x "$bin" ] || { echo "error: $bin missing, run make in $build" >&2; exit 1; }
+# the KPs measured: with --against, the old one and then ours, figure by
+# figure, each from restarted KPs (same client for both)
+builds=(${against:+"$against"} "$build")
+for bin in "$bench" "${builds[@]/%//testing/kp/skip-kp}"; do
+	[ -x "$bin" ] || { echo "error: $bin missing, run make in its build directory" >&2; exit 1; }
 done
+kp=$build/testing/kp/skip-kp
 
 dir=$(mktemp -d /tmp/skip-kp-bench-XXXXXX)
 declare -A pids=()
@@ -119,20 +136,43 @@ run() {
 	shift
 	run_as "$label" --psk-identity gw-a --psk-file "$dir/gw-a.psk" "$@"
 }
-# run_as LABEL CREDENTIALS... [skip-kp-bench options] PATH
+# run_as LABEL CREDENTIALS... [skip-kp-bench options] PATH: with
+# --against, the old KPs first (their rate in $old_rate), then ours
 run_as() {
-	local label=$1 out errors
+	local label=$1 out errors a0 b0 requests line="" b
 	shift
-	case "${*: -1}" in
-		/capabilities|/entropy) ;;
-		*) restart_pair ;;
-	esac
-	out=$("$bench" --port "$port_a" --seconds "$seconds" "$@")
-	rate=${out##*rate=}
-	errors=${out#*errors=}
-	errors=${errors%% *}
-	printf '  %-46s %8s /s%s\n' "$label" "$rate" \
-		"$([ "$errors" = 0 ] || echo "  ($errors errors)")"
+	for b in "${builds[@]}"; do
+		case "${*: -1}" in
+			/capabilities|/entropy)
+				[ ${#builds[@]} = 1 ] && [ -n "${pids[Alice]:-}" ] ||
+					{ kp=$b/testing/kp/skip-kp; restart_pair; } ;;
+			*) kp=$b/testing/kp/skip-kp; restart_pair ;;
+		esac
+		a0=$(cpu_ticks Alice); b0=$(cpu_ticks Bob)
+		out=$("$bench" --port "$port_a" --seconds "$seconds" "$@")
+		old_rate=${rate:-0}
+		rate=${out##*rate=}
+		errors=${out#*errors=}
+		errors=${errors%% *}
+		requests=${out#requests=}
+		requests=${requests%% *}
+		line+=$(printf ' %8s /s %6s %6s%s' "$rate" \
+			"$(per_request $(($(cpu_ticks Alice) - a0)) "$requests")" \
+			"$(per_request $(($(cpu_ticks Bob) - b0)) "$requests")" \
+			"$([ "$errors" = 0 ] || echo " ($errors errors)")")
+	done
+	if [ ${#builds[@]} = 2 ]; then
+		line+=$(printf '  %5s' "$(ratio "$rate" "$old_rate")")
+	fi
+	printf '  %-46s%s\n' "$label" "$line"
+}
+# CPU time a KP used so far, in clock ticks (user and system)
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/${pids[$1]}/stat"; }
+# per_request TICKS REQUESTS: microseconds of CPU per request
+hz=$(getconf CLK_TCK)
+per_request() {
+	awk -v t="$1" -v n="$2" -v hz="$hz" \
+		'BEGIN { if (n > 0) printf "%.0f", t / hz * 1e6 / n; else print "-" }'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b ? a / b : 0 }'; }
 fetch=(--fetch-port "$port_b" --fetch-identity gw-b --fetch-psk "$dir/gw-b.psk"
@@ -146,6 +186,16 @@ enc="/api/v1/keys/sae-b/enc_keys"
 echo "skip-kp throughput: TLS 1.3, external PSK, TLS_AES_256_GCM_SHA384, loopback,"
 echo "(ETSI 014 lines: client certificates, TLS_AES_256_GCM_SHA384),"
 echo "$(nproc) CPUs shared by both KPs and the clients, ${seconds} s per figure"
+echo "(rates vary with the load of the machine; the CPU time of each KP per"
+echo " request, in microseconds, varies much less)"
+if [ ${#builds[@]} = 2 ]; then
+	echo "old: $against"
+	echo "new: $build"
+	printf '  %-46s %11s %6s %6s %11s %6s %6s  %5s\n' "" "old rate" "Alice" \
+		"Bob" "new rate" "Alice" "Bob" "ratio"
+else
+	printf '  %-46s %11s %6s %6s\n' "" "rate" "Alice" "Bob"
+fi
 
 restart_pair
 echo

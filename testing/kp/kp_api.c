@@ -317,16 +317,79 @@ static void get_new_key(kp_t *kp, struct evhttp_request *req,
 }
 
 /**
+ * A key taken from the store, handed out once its wipe is on disk.
+ */
+typedef struct {
+	kp_t *kp;
+	/** NULL once the encryptor's connection closed */
+	struct evhttp_request *req;
+	char client[CLIENT_MAX];
+	char remote[SKIP_SYSTEM_ID_MAX + 1];
+	char issued[SKIP_KEY_ID_MAX_HEX + 1];
+	uint8_t key[SKIP_KEY_MAX_BYTES];
+	size_t len;
+	bool wrong_key;
+} taken_key_t;
+
+static void taken_closed(struct evhttp_connection *conn, void *arg)
+{
+	taken_key_t *taken = arg;
+
+	taken->req = NULL;
+}
+
+/**
+ * The group commit with the key's wipe ran: hand it out, or not at all.
+ */
+static void taken_synced(void *ctx, bool ok)
+{
+	taken_key_t *taken = ctx;
+	struct evhttp_request *req = taken->req;
+
+	if (req)
+	{
+		evhttp_connection_set_closecb(evhttp_request_get_connection(req),
+									  NULL, NULL);
+	}
+	if (!ok)
+	{
+		kp_log(KP_LOG_ERROR, "cannot wipe key %s from '%s' in the store, "
+			   "not delivered", taken->issued, taken->remote);
+		if (req)
+		{
+			kp_http_send_error(req, 500, "cannot read or zeroize the key");
+		}
+	}
+	else if (!req)
+	{
+		kp_log(KP_LOG_INFO, "client %s left before key %s from '%s' was "
+			   "wiped on disk, it is gone", taken->client, taken->issued,
+			   taken->remote);
+	}
+	else
+	{
+		if (taken->wrong_key)
+		{
+			corrupt(taken->key, taken->len);
+		}
+		deliver(taken->kp, req, taken->issued, taken->key, taken->len);
+		kp_log(KP_LOG_INFO, "delivered key %s from '%s' to %s%s",
+			   taken->issued, taken->remote, taken->client,
+			   taken->wrong_key ? " (corrupted: test)" : "");
+	}
+	skip_memwipe(taken, sizeof(*taken));
+	free(taken);
+}
+
+/**
  * GET /key/{keyId}?remoteSystemID=...: hand out a key a peer KP made.
  */
 static void get_key_by_id(kp_t *kp, struct evhttp_request *req,
 						  const char *client, const kp_faults_t *faults,
 						  const kp_req_t *r)
 {
-	uint8_t key[SKIP_KEY_MAX_BYTES];
-	char issued[SKIP_KEY_ID_MAX_HEX + 1];
 	const char *key_id = r->key_id, *remote = r->remote;
-	size_t len;
+	taken_key_t *taken;
 
 	if (!find_remote(kp, req, remote, client))
 	{
@@ -349,21 +412,27 @@ static void get_key_by_id(kp_t *kp, struct evhttp_request *req,
 		kp_http_send_error(req, 400, "key not found");
 		return;
 	}
+	taken = calloc(1, sizeof(*taken));
+	if (!taken)
+	{
+		kp_http_send_error(req, 500, "out of memory");
+		return;
+	}
 	switch (faults->empty ? KP_STORE_NOT_FOUND
-			: kp_store_take(kp->store, remote, key_id, key, &len, issued))
+			: kp_store_take(kp->store, remote, key_id, taken->key,
+							&taken->len, taken->issued))
 	{
 		case KP_STORE_OK:
 			kp_made_forget(kp->made, key_id);
-			if (faults->wrong_key)
-			{
-				corrupt(key, len);
-			}
-			deliver(kp, req, issued, key, len);
-			skip_memwipe(key, len);
-			kp_log(KP_LOG_INFO, "delivered key %s from '%s' to %s%s",
-				   issued, remote, client,
-				   faults->wrong_key ? " (corrupted: test)" : "");
-			break;
+			taken->kp = kp;
+			taken->req = req;
+			taken->wrong_key = faults->wrong_key;
+			snprintf(taken->client, sizeof(taken->client), "%s", client);
+			snprintf(taken->remote, sizeof(taken->remote), "%s", remote);
+			evhttp_connection_set_closecb(evhttp_request_get_connection(req),
+										  taken_closed, taken);
+			kp_store_synced(kp->store, taken_synced, taken);
+			return;
 		case KP_STORE_IO:
 			kp_log(KP_LOG_ERROR, "cannot wipe key %s from '%s' in the "
 				   "store, not delivered", key_id, remote);
@@ -376,6 +445,8 @@ static void get_key_by_id(kp_t *kp, struct evhttp_request *req,
 			kp_http_send_error(req, 400, "key not found");
 			break;
 	}
+	skip_memwipe(taken, sizeof(*taken));
+	free(taken);
 }
 
 /**
@@ -440,6 +511,10 @@ static void set_faults(kp_t *kp, struct evhttp_request *req,
 	if (faults.dir_sync_error)
 	{
 		kp_store_fail_dir_sync(kp->store);
+	}
+	if (faults.commit_error)
+	{
+		kp_store_fail_commit(kp->store);
 	}
 	kp_log(KP_LOG_ERROR, "test: %s set faults '%s'", client, body);
 	obj = json_object_new_object();
@@ -685,6 +760,10 @@ bool kp_api_init(kp_t *kp)
 		if (kp->faults.dir_sync_error)
 		{
 			kp_store_fail_dir_sync(kp->store);
+		}
+		if (kp->faults.commit_error)
+		{
+			kp_store_fail_commit(kp->store);
 		}
 	}
 	for (i = 0; i < config->peer_count; i++)

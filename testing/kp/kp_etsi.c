@@ -483,6 +483,53 @@ static json_object *take_keys(kp_t *kp, struct evhttp_request *req,
 }
 
 /**
+ * A key container taken from the store, answered once the keys' wipes are
+ * on disk.
+ */
+typedef struct {
+	/** NULL once the SAE's connection closed */
+	struct evhttp_request *req;
+	json_object *container;
+} taken_keys_t;
+
+static void taken_closed(struct evhttp_connection *conn, void *arg)
+{
+	taken_keys_t *taken = arg;
+
+	taken->req = NULL;
+}
+
+static void taken_synced(void *ctx, bool ok)
+{
+	taken_keys_t *taken = ctx;
+	struct evhttp_request *req = taken->req;
+
+	if (req)
+	{
+		evhttp_connection_set_closecb(evhttp_request_get_connection(req),
+									  NULL, NULL);
+	}
+	if (!ok)
+	{
+		kp_log(KP_LOG_ERROR, "cannot wipe the keys of a dec_keys request in "
+			   "the store, not delivered");
+	}
+	if (req && ok)
+	{
+		kp_http_send_secret(req, 200, taken->container);
+	}
+	else
+	{
+		skip_json_put_wiped(taken->container);
+		if (req)
+		{
+			kp_etsi_send_error(req, 503, "cannot read or zeroize the key");
+		}
+	}
+	free(taken);
+}
+
+/**
  * GET|POST dec_keys: hand out keys the master SAE made for the caller.
  */
 static void dec_keys(kp_t *kp, struct evhttp_request *req, const char *client,
@@ -491,6 +538,7 @@ static void dec_keys(kp_t *kp, struct evhttp_request *req, const char *client,
 {
 	char ids[ETSI_KEYS_MAX][KP_ETSI_KEY_ID_HEX + 1];
 	json_object *keys, *obj;
+	taken_keys_t *taken;
 	const char *err;
 	size_t i, j, n, len;
 	char *body;
@@ -531,12 +579,23 @@ static void dec_keys(kp_t *kp, struct evhttp_request *req, const char *client,
 		}
 	}
 	keys = take_keys(kp, req, faults, caller->id, master, ids, n);
-	if (keys)
+	if (!keys)
 	{
-		obj = json_object_new_object();
-		json_object_object_add(obj, "keys", keys);
-		kp_http_send_secret(req, 200, obj);
+		return;
 	}
+	obj = json_object_new_object();
+	json_object_object_add(obj, "keys", keys);
+	taken = malloc(sizeof(*taken));
+	if (!taken)
+	{
+		skip_json_put_wiped(obj);
+		kp_etsi_send_error(req, 503, "out of memory");
+		return;
+	}
+	*taken = (taken_keys_t){ .req = req, .container = obj };
+	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
+								  taken_closed, taken);
+	kp_store_synced(kp->store, taken_synced, taken);
 }
 
 void kp_etsi_dispatch(kp_t *kp, struct evhttp_request *req,

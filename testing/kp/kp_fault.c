@@ -85,6 +85,11 @@ static bool parse_item(char *item, kp_faults_t *faults)
 		faults->dir_sync_error = true;
 		return true;
 	}
+	else if (!value && strcmp(item, "commit-error") == 0)
+	{
+		faults->commit_error = true;
+		return true;
+	}
 	else
 	{
 		return false;

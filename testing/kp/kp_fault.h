@@ -25,6 +25,8 @@
  *                   are refused, /key/{keyId} answers 500
  *   dir-sync-error  the state directory cannot be synced once, right after
  *                   the next compaction renamed the new journal into place
+ *   commit-error    the next group commit of the key store fails: every
+ *                   request waiting for it fails
  *   path=PREFIX     only requests whose path starts with PREFIX
  *   count=N         only the next N matching requests
  * An empty specification clears all faults.
@@ -58,6 +60,9 @@ typedef struct {
 	/** the next directory sync after a journal rename fails (applied when
 	 *  set, not limited by path or count) */
 	bool dir_sync_error;
+	/** the next group commit of the store fails (applied when set, not
+	 *  limited by path or count) */
+	bool commit_error;
 	/** requests this applies to: path prefix, "" for all */
 	char path[64];
 	/** requests left, 0 for no limit */

@@ -21,12 +21,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
+#include <event2/bufferevent_struct.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 
@@ -37,6 +39,8 @@
  * and cut off by shutting their socket down, which evhttp then handles as
  * a failed connection.
  */
+typedef struct conn_t conn_t;
+
 struct kp_http_server_t {
 	struct event_base *base;
 	struct evhttp *http;
@@ -48,17 +52,24 @@ struct kp_http_server_t {
 	unsigned connections;
 	/** set once the server is destroyed: the last connection frees it */
 	bool closing;
+	/** connections answered in this turn of the loop, and the event that
+	 *  sends their answers */
+	TAILQ_HEAD(, conn_t) answered;
+	struct event *send;
 };
 
 /**
  * A client connection, attached to its SSL object (freed with it).
  */
-typedef struct {
+struct conn_t {
 	kp_http_server_t *server;
 	struct bufferevent *bev;
 	/** closes the connection if no request completes in time */
 	struct event *deadline;
-} conn_t;
+	/** in server->answered */
+	bool queued;
+	TAILQ_ENTRY(conn_t) next;
+};
 
 /** SSL ex_data index of conn_t */
 static int conn_index = -1;
@@ -80,6 +91,10 @@ static void conn_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
 	if (conn->deadline)
 	{
 		event_free(conn->deadline);
+	}
+	if (conn->queued)
+	{
+		TAILQ_REMOVE(&server->answered, conn, next);
 	}
 	free(conn);
 	if (server->closing)
@@ -191,16 +206,83 @@ void kp_http_begin(struct evhttp_request *req)
 	}
 }
 
+static void wipe_reference(const void *data, size_t len, void *extra)
+{
+	(void)extra;
+	skip_memwipe((void*)data, len);
+	free((void*)data);
+}
+
 /**
- * An answer was queued: the client has a new deadline for its next request.
+ * Send what waits in the output of a connection now, as one piece: evhttp
+ * queues the header and the body of a message as two, which the TLS layer
+ * would send as two records in two write(2)s, and only once epoll reports
+ * the socket writable in the next turn of the loop. The joined copy is
+ * wiped when sent, as keys in messages are.
+ */
+static void send_now(struct bufferevent *bev)
+{
+	struct evbuffer *out = bufferevent_get_output(bev);
+	size_t len = evbuffer_get_length(out);
+	uint8_t *joined;
+
+	if (!len)
+	{
+		return;
+	}
+	joined = evbuffer_peek(out, -1, NULL, NULL, 0) > 1 ? malloc(len) : NULL;
+	/* draining wipes the body if it was a secret (wipe_reference()) */
+	if (joined && (evbuffer_remove(out, joined, len) != (int)len ||
+				   evbuffer_add_reference(out, joined, len, wipe_reference,
+										  NULL) != 0))
+	{	/* cannot happen with a buffer we just emptied */
+		wipe_reference(joined, len, NULL);
+		kp_log(KP_LOG_ERROR, "cannot send a message, closing");
+		shutdown(bufferevent_getfd(bev), SHUT_RDWR);
+		return;
+	}
+	/* write now rather than after epoll reported the socket writable (it
+	 * mostly is; if not, the write waits for it as usual) */
+	event_active(&bev->ev_write, EV_WRITE, 1);
+}
+
+/**
+ * Send the answers of this turn of the loop, each in one piece.
+ */
+static void send_answers(evutil_socket_t unused, short what, void *arg)
+{
+	kp_http_server_t *server = arg;
+	conn_t *conn;
+
+	while ((conn = TAILQ_FIRST(&server->answered)))
+	{
+		TAILQ_REMOVE(&server->answered, conn, next);
+		conn->queued = false;
+		send_now(conn->bev);
+	}
+}
+
+/**
+ * An answer is about to be queued: the client has a new deadline for its
+ * next request, and the answer is sent once this turn's requests are done.
  */
 static void answered(struct evhttp_request *req)
 {
 	conn_t *conn = get_conn(req);
 
-	if (conn && conn->deadline)
+	if (!conn)
+	{
+		return;
+	}
+	if (conn->deadline)
 	{
 		conn_arm(conn);
+	}
+	if (!conn->queued && conn->server->send && conn->bev)
+	{
+		conn->queued = true;
+		TAILQ_INSERT_TAIL(&conn->server->answered, conn, next);
+		event_active(conn->server->send, EV_TIMEOUT, 0);
 	}
 }
 
@@ -247,9 +329,19 @@ kp_http_server_t *kp_http_server_create(struct event_base *base, SSL_CTX *ctx,
 	server->base = base;
 	server->ctx = ctx;
 	server->limits = *limits;
+	TAILQ_INIT(&server->answered);
+	server->send = event_new(base, -1, 0, send_answers, server);
 	server->http = evhttp_new(base);
-	if (!server->http)
+	if (!server->http || !server->send)
 	{
+		if (server->http)
+		{
+			evhttp_free(server->http);
+		}
+		if (server->send)
+		{
+			event_free(server->send);
+		}
 		free(server);
 		return NULL;
 	}
@@ -291,6 +383,13 @@ void kp_http_server_destroy(kp_http_server_t *server)
 	if (server)
 	{
 		server->closing = true;
+		/* answers not sent yet are not sent; connections still queued
+		 * leave the list when they are freed */
+		if (server->send)
+		{
+			event_free(server->send);
+			server->send = NULL;
+		}
 		if (server->http)
 		{
 			evhttp_free(server->http);
@@ -329,6 +428,11 @@ struct evhttp_connection *kp_http_connect(struct event_base *base,
 												  (ev_uint16_t)port);
 }
 
+void kp_http_send_request_now(struct evhttp_connection *conn)
+{
+	send_now(evhttp_connection_get_bufferevent(conn));
+}
+
 static void set_json_header(struct evhttp_request *req)
 {
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
@@ -365,13 +469,6 @@ void kp_http_send_json(struct evhttp_request *req, int code, json_object *obj)
 		evhttp_send_error(req, 500, NULL);
 	}
 	json_object_put(obj);
-}
-
-static void wipe_reference(const void *data, size_t len, void *extra)
-{
-	(void)extra;
-	skip_memwipe((void*)data, len);
-	free((void*)data);
 }
 
 bool kp_http_add_secret(struct evbuffer *buf, json_object *obj)

@@ -75,6 +75,12 @@ void kp_http_begin(struct evhttp_request *req);
 void kp_http_drop(struct evhttp_request *req);
 
 /**
+ * Send the request just made on an established client connection at once,
+ * in one piece (one TLS record, one write), not after the next epoll.
+ */
+void kp_http_send_request_now(struct evhttp_connection *conn);
+
+/**
  * Create a client connection to host:port over TLS with the given context.
  */
 struct evhttp_connection *kp_http_connect(struct event_base *base,

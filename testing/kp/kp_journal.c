@@ -68,6 +68,11 @@ struct kp_journal_t {
 	bool dir_unsynced;
 	/** test: the next directory sync fails */
 	bool fail_dir_sync;
+	/** written since the last commit, and where the file ended then */
+	bool dirty;
+	off_t synced_end;
+	/** test: the next commit fails */
+	bool fail_commit;
 };
 
 static void put_le(uint8_t *p, uint64_t value, int bytes)
@@ -297,7 +302,7 @@ static bool load_records(kp_journal_t *journal, uint64_t now,
 			snprintf(err, errlen, "cannot write journal: %m");
 			return false;
 		}
-		journal->end = sizeof(file_magic);
+		journal->end = journal->synced_end = sizeof(file_magic);
 		return true;
 	}
 	if (!full_pread(journal->fd, rec, sizeof(file_magic), 0) ||
@@ -350,7 +355,7 @@ static bool load_records(kp_journal_t *journal, uint64_t now,
 		snprintf(err, errlen, "cannot truncate journal: %m");
 		ok = false;
 	}
-	journal->end = offset;
+	journal->end = journal->synced_end = offset;
 	return ok;
 }
 
@@ -432,10 +437,6 @@ bool kp_journal_append(kp_journal_t *journal, const kp_journal_record_t *recs,
 	size_t i, len = 0, size;
 	bool ok = true;
 
-	if (!dir_synced(journal))
-	{
-		return false;
-	}
 	buf = malloc(count * REC_MAX);
 	if (!buf)
 	{
@@ -448,9 +449,8 @@ bool kp_journal_append(kp_journal_t *journal, const kp_journal_record_t *recs,
 		len += size;
 		ok = size != 0;
 	}
-	/* one write, one sync: a batch costs what a single key costs */
-	ok = ok && full_pwrite(journal->fd, buf, len, journal->end) &&
-		 fdatasync(journal->fd) == 0;
+	/* one write for the batch; the sync comes with kp_journal_commit() */
+	ok = ok && full_pwrite(journal->fd, buf, len, journal->end);
 	skip_memwipe(buf, len);
 	free(buf);
 	if (!ok)
@@ -463,17 +463,17 @@ bool kp_journal_append(kp_journal_t *journal, const kp_journal_record_t *recs,
 	}
 	journal->end += (off_t)len;
 	journal->live += len;
+	journal->dirty = true;
 	return true;
 }
 
-bool kp_journal_wipe(kp_journal_t *journal, off_t offset, bool sync)
+bool kp_journal_wipe(kp_journal_t *journal, off_t offset)
 {
 	uint8_t header[REC_HEADER], *zeros;
 	size_t body, total;
 	bool ok;
 
-	if ((sync && !dir_synced(journal)) ||
-		!full_pread(journal->fd, header, sizeof(header), offset) ||
+	if (!full_pread(journal->fd, header, sizeof(header), offset) ||
 		header[0] != REC_MAGIC)
 	{
 		return false;
@@ -494,15 +494,55 @@ bool kp_journal_wipe(kp_journal_t *journal, off_t offset, bool sync)
 	 * untouched or never loaded again (state or digest no longer match) */
 	memcpy(zeros, header, REC_HEADER);
 	zeros[1] = 0;
-	ok = full_pwrite(journal->fd, zeros + 1, total - 1, offset + 1) &&
-		 (!sync || fdatasync(journal->fd) == 0);
+	ok = full_pwrite(journal->fd, zeros + 1, total - 1, offset + 1);
 	free(zeros);
 	if (header[1] == REC_LIVE)
 	{
 		journal->live -= total;
 		journal->dead += total;
 	}
+	journal->dirty = true;
 	return ok;
+}
+
+bool kp_journal_commit(kp_journal_t *journal)
+{
+	bool ok;
+
+	if (!journal->dirty && !journal->dir_unsynced)
+	{
+		return true;
+	}
+	ok = dir_synced(journal);
+	if (ok && journal->fail_commit)
+	{
+		journal->fail_commit = false;
+		errno = EIO;
+		ok = false;
+	}
+	ok = ok && fdatasync(journal->fd) == 0;
+	if (!ok)
+	{	/* records appended since the last commit are not stored: cut them
+		 * off (a crash may have kept part of them: the next load discards
+		 * what is torn, and nobody was told they are stored) */
+		uint64_t cut = (uint64_t)(journal->end - journal->synced_end);
+
+		journal->live = journal->live > cut ? journal->live - cut : 0;
+		journal->end = journal->synced_end;
+		if (ftruncate(journal->fd, journal->end) != 0)
+		{
+			kp_log(KP_LOG_ERROR, "cannot cut off unsynced keys in the "
+				   "journal: %m");
+		}
+	}
+	journal->synced_end = journal->end;
+	journal->dirty = false;
+	return ok;
+}
+
+void kp_journal_fail_commit(kp_journal_t *journal)
+{
+	journal->fail_commit = true;
 }
 
 void kp_journal_usage(kp_journal_t *journal, uint64_t *live, uint64_t *dead)
@@ -594,7 +634,8 @@ bool kp_journal_rewrite_end(kp_journal_t *journal, bool commit)
 	close(journal->fd);
 	journal->fd = journal->new_fd;
 	journal->new_fd = -1;
-	journal->end = journal->new_end;
+	journal->end = journal->synced_end = journal->new_end;
+	journal->dirty = false;
 	journal->live = journal->new_live;
 	journal->dead = 0;
 	journal->dir_unsynced = true;

@@ -11,11 +11,13 @@
  * The durable part of the key store: an append-only journal file of key
  * records in a private directory (see docs/kp.md for the format).
  *
- * - A batch of records is appended with one write and one fdatasync()
- *   before the peer KP is told the keys are stored.
+ * - A batch of records is appended with one write; kp_journal_commit()
+ *   then syncs everything written since the last commit with one
+ *   fdatasync() (group commit), before the peer KP is told the keys are
+ *   stored.
  * - A delivered or expired key is wiped in place: its record is
- *   overwritten with zeros (and synced, for deliveries, before the key is
- *   sent), so a key can never be loaded again once it was handed out.
+ *   overwritten with zeros (and committed, for deliveries, before the key
+ *   is sent), so a key can never be loaded again once it was handed out.
  * - Each record carries a SHA-256 digest: a record torn by a crash is
  *   never loaded; a torn tail is cut off.
  * - At start, and when most of the file is wiped records, the live records
@@ -70,7 +72,7 @@ kp_journal_t *kp_journal_open(const char *dir, uint64_t now,
 							  char *err, size_t errlen);
 
 /**
- * Append records and sync them to disk.
+ * Append records (durable with the next kp_journal_commit()).
  *
  * @param offsets	receives the offset of each record
  * @return			false on I/O error (nothing may be considered stored)
@@ -79,12 +81,27 @@ bool kp_journal_append(kp_journal_t *journal, const kp_journal_record_t *recs,
 					   size_t count, off_t *offsets);
 
 /**
- * Overwrite a record with zeros.
+ * Overwrite a record with zeros (on disk with the next kp_journal_commit()).
  *
- * @param sync		sync to disk before returning
  * @return			false on I/O error
  */
-bool kp_journal_wipe(kp_journal_t *journal, off_t offset, bool sync);
+bool kp_journal_wipe(kp_journal_t *journal, off_t offset);
+
+/**
+ * Sync what was appended and wiped since the last commit, with one
+ * fdatasync() (and first the directory, after a rewrite). If that fails,
+ * the records appended since the last commit are cut off again: none of
+ * them may be considered stored, and none of the keys wiped since may be
+ * handed out.
+ *
+ * @return			false on I/O error
+ */
+bool kp_journal_commit(kp_journal_t *journal);
+
+/**
+ * Test only (fault injection): make the next commit fail.
+ */
+void kp_journal_fail_commit(kp_journal_t *journal);
 
 /**
  * Bytes of live records and of wiped ones (for compaction decisions).
@@ -106,8 +123,7 @@ bool kp_journal_rewrite_add(kp_journal_t *journal,
  * Sync the new journal and atomically replace the old one with it (or
  * abort and keep the old one). Once the new file has replaced the old one
  * it is the journal, even if the directory could not be synced: that sync
- * is then retried before the next append or synced wipe, which fail if it
- * fails again.
+ * is then retried before the next commit, which fails if it fails again.
  *
  * @return			true if the new file is the journal now (offsets of
  *					kp_journal_rewrite_add() apply)

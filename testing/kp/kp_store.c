@@ -15,6 +15,7 @@
 
 #include <ctype.h>
 #include <search.h>
+#include <sys/queue.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,8 +44,22 @@ struct entry_t {
 	/** its record in the journal, and where a rewrite puts it */
 	off_t offset;
 	off_t new_offset;
+	/** group commit it was stored in (not durable yet while it is the
+	 *  store's current one) */
+	uint64_t group;
 	entry_t *prev, *next;
 };
+
+/**
+ * Someone waiting for the next group commit.
+ */
+typedef struct waiter_t {
+	STAILQ_ENTRY(waiter_t) next;
+	kp_store_synced_t done;
+	void *ctx;
+} waiter_t;
+
+STAILQ_HEAD(waiter_list_t, waiter_t);
 
 struct kp_store_t {
 	/** tsearch(3) tree of entry_t, by name */
@@ -55,6 +70,11 @@ struct kp_store_t {
 	unsigned ttl;
 	/** durable part, NULL if in memory only */
 	kp_journal_t *journal;
+	/** the group commit under way: what is written now is on disk once it
+	 *  ran, and who waits for it */
+	uint64_t group;
+	struct waiter_list_t waiters;
+	struct event *commit;
 	/** fault injection */
 	bool failing;
 };
@@ -193,6 +213,8 @@ static void compact(kp_store_t *store)
 	{
 		entry->offset = entry->new_offset;
 	}
+	/* the new file holds every key in memory, synced */
+	store->group++;
 	kp_log(KP_LOG_DEBUG, "compacted the key journal, %zu keys", store->count);
 }
 
@@ -236,8 +258,79 @@ static bool load_key(void *ctx, const kp_journal_record_t *rec, off_t offset)
 	return true;
 }
 
-kp_store_t *kp_store_create(unsigned ttl, const char *dir, char *err,
-							size_t errlen)
+/**
+ * Drop the keys stored since the last group commit: it failed, they are
+ * not on disk (the journal cut them off again).
+ */
+static void drop_uncommitted(kp_store_t *store)
+{
+	entry_t *entry, *next;
+	size_t dropped = 0;
+
+	for (entry = store->head; entry; entry = next)
+	{
+		next = entry->next;
+		if (entry->group == store->group)
+		{
+			unlink_entry(store, entry);
+			wipe_entry(entry);
+			dropped++;
+		}
+	}
+	if (dropped)
+	{
+		kp_log(KP_LOG_ERROR, "dropped %zu key(s) not synced to the journal",
+			   dropped);
+	}
+}
+
+/**
+ * The group commit: one disk sync for every key stored and every delivery
+ * wiped since the last one, then everyone waiting learns the outcome.
+ */
+static void commit(kp_store_t *store)
+{
+	struct waiter_list_t waiters = STAILQ_HEAD_INITIALIZER(waiters);
+	waiter_t *waiter;
+	size_t count = 0;
+	bool ok;
+
+	/* callbacks may store or take again: they go into the next group */
+	STAILQ_CONCAT(&waiters, &store->waiters);
+	STAILQ_FOREACH(waiter, &waiters, next)
+	{
+		count++;
+	}
+	ok = kp_journal_commit(store->journal);
+	if (ok)
+	{
+		kp_log(KP_LOG_DEBUG, "group commit: %zu request(s), one sync", count);
+	}
+	else
+	{
+		kp_log(KP_LOG_ERROR, "cannot sync the key journal: %m; failing %zu "
+			   "request(s)", count);
+		drop_uncommitted(store);
+	}
+	store->group++;
+	while ((waiter = STAILQ_FIRST(&waiters)))
+	{
+		STAILQ_REMOVE_HEAD(&waiters, next);
+		waiter->done(waiter->ctx, ok);
+		free(waiter);
+	}
+}
+
+static void commit_cb(evutil_socket_t unused, short what, void *arg)
+{
+	kp_store_t *store = arg;
+
+	commit(store);
+	maybe_compact(store);
+}
+
+kp_store_t *kp_store_create(struct event_base *base, unsigned ttl,
+							const char *dir, char *err, size_t errlen)
 {
 	kp_store_t *store = calloc(1, sizeof(*store));
 
@@ -247,8 +340,18 @@ kp_store_t *kp_store_create(unsigned ttl, const char *dir, char *err,
 		return NULL;
 	}
 	store->ttl = ttl;
+	/* keys loaded at start are in group 0: on disk already */
+	store->group = 1;
+	STAILQ_INIT(&store->waiters);
 	if (dir)
 	{
+		store->commit = event_new(base, -1, 0, commit_cb, store);
+		if (!store->commit)
+		{
+			snprintf(err, errlen, "out of memory");
+			kp_store_destroy(store);
+			return NULL;
+		}
 		store->journal = kp_journal_open(dir, (uint64_t)time(NULL), load_key,
 										 store, err, errlen);
 		if (!store->journal)
@@ -326,6 +429,7 @@ kp_store_result_t kp_store_put(kp_store_t *store, const char *origin,
 		entries[i]->len = keys[i].len;
 		entries[i]->expires = expires;
 		entries[i]->offset = -1;
+		entries[i]->group = store->group;
 	}
 	for (i = 0; i < count; i++)
 	{
@@ -394,19 +498,20 @@ kp_store_result_t kp_store_take(kp_store_t *store, const char *origin,
 	{	/* its time is up, even if the expiry timer has not run yet */
 		if (store->journal)
 		{
-			kp_journal_wipe(store->journal, entry->offset, false);
+			kp_journal_wipe(store->journal, entry->offset);
 		}
 		wipe_entry(entry);
 		return KP_STORE_NOT_FOUND;
 	}
-	/* gone from disk before it is handed out: never delivered twice */
+	/* gone from disk (once committed) before it is handed out: never
+	 * delivered twice */
 	if (store->failing)
 	{
 		wiped = false;
 	}
 	else if (store->journal)
 	{
-		wiped = kp_journal_wipe(store->journal, entry->offset, true);
+		wiped = kp_journal_wipe(store->journal, entry->offset);
 	}
 	if (wiped)
 	{
@@ -415,10 +520,6 @@ kp_store_result_t kp_store_take(kp_store_t *store, const char *origin,
 		strcpy(issued, entry->key_id);
 	}
 	wipe_entry(entry);
-	if (store->journal)
-	{
-		maybe_compact(store);
-	}
 	return wiped ? KP_STORE_OK : KP_STORE_IO;
 }
 
@@ -431,7 +532,7 @@ size_t kp_store_expire(kp_store_t *store, time_t now)
 	{
 		unlink_entry(store, entry);
 		if (store->journal &&
-			!kp_journal_wipe(store->journal, entry->offset, false))
+			!kp_journal_wipe(store->journal, entry->offset))
 		{	/* it expires again when loaded */
 			kp_log(KP_LOG_ERROR, "cannot wipe an expired key in the journal");
 		}
@@ -443,6 +544,28 @@ size_t kp_store_expire(kp_store_t *store, time_t now)
 		maybe_compact(store);
 	}
 	return wiped;
+}
+
+void kp_store_synced(kp_store_t *store, kp_store_synced_t done, void *ctx)
+{
+	waiter_t *waiter;
+
+	if (!store->journal)
+	{
+		done(ctx, true);
+		return;
+	}
+	waiter = calloc(1, sizeof(*waiter));
+	if (!waiter)
+	{
+		done(ctx, false);
+		return;
+	}
+	waiter->done = done;
+	waiter->ctx = ctx;
+	STAILQ_INSERT_TAIL(&store->waiters, waiter, next);
+	/* runs after the other requests of this loop iteration wrote theirs */
+	event_active(store->commit, EV_TIMEOUT, 0);
 }
 
 size_t kp_store_count(kp_store_t *store)
@@ -468,6 +591,14 @@ void kp_store_fail_dir_sync(kp_store_t *store)
 	}
 }
 
+void kp_store_fail_commit(kp_store_t *store)
+{
+	if (store->journal)
+	{
+		kp_journal_fail_commit(store->journal);
+	}
+}
+
 void kp_store_destroy(kp_store_t *store)
 {
 	entry_t *entry;
@@ -475,6 +606,14 @@ void kp_store_destroy(kp_store_t *store)
 	if (!store)
 	{
 		return;
+	}
+	if (store->commit)
+	{	/* what waits is synced still, as at any commit */
+		if (store->journal)
+		{
+			commit(store);
+		}
+		event_free(store->commit);
 	}
 	while ((entry = store->head))
 	{

@@ -14,12 +14,20 @@
  * (kp_journal.h): stored durably before the peer is told, wiped on disk
  * before they are handed out, so that a restart (even kill -9) loses no
  * stored key and never serves one twice.
+ *
+ * Disk syncs are group commits: kp_store_put() and kp_store_take() write
+ * at once, and kp_store_synced() tells, after the other requests of the
+ * same event loop iteration wrote theirs, whether one sync for all of
+ * them succeeded. Only then may the peer be told its keys are stored, or
+ * a taken key be handed out.
  */
 
 #ifndef KP_STORE_H_
 #define KP_STORE_H_
 
 #include <skip_validate.h>
+
+#include <event2/event.h>
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -57,15 +65,26 @@ typedef struct {
 } kp_store_key_t;
 
 /**
+ * Outcome of a group commit.
+ *
+ * @param ok		true if everything written before it is on disk; false
+ *					if the sync failed: keys stored since the previous
+ *					commit are gone again, keys taken since must not be
+ *					handed out
+ */
+typedef void (*kp_store_synced_t)(void *ctx, bool ok);
+
+/**
  * Create a store whose keys expire after ttl seconds (at least, at most a
  * second more); with a state directory, load the keys kept there.
  *
+ * @param base		event loop running the group commits
  * @param dir		state directory, NULL to keep keys in memory only
  * @param err		receives the reason on failure
  * @return			store, NULL on error
  */
-kp_store_t *kp_store_create(unsigned ttl, const char *dir, char *err,
-							size_t errlen);
+kp_store_t *kp_store_create(struct event_base *base, unsigned ttl,
+							const char *dir, char *err, size_t errlen);
 
 /**
  * Rewrite the journal with the live keys only, if it holds others (done
@@ -74,7 +93,8 @@ kp_store_t *kp_store_create(unsigned ttl, const char *dir, char *err,
 void kp_store_compact(kp_store_t *store);
 
 /**
- * Store keys (copied), all or none; durable once this returns KP_STORE_OK.
+ * Store keys (copied), all or none; with a journal they are durable once
+ * kp_store_synced() says so (and dropped again if that sync fails).
  *
  * @param origin	system ID of the KP that made the keys
  * @param ttl		seconds until they expire, 0 for the store's TTL
@@ -84,8 +104,9 @@ kp_store_result_t kp_store_put(kp_store_t *store, const char *origin,
 							   unsigned ttl);
 
 /**
- * Remove a key and hand it out. It is wiped on disk first: KP_STORE_IO
- * means that failed, and the key is gone without being handed out.
+ * Remove a key to hand it out. It is wiped on disk first: hand it out
+ * only once kp_store_synced() says so. KP_STORE_IO means the wipe failed,
+ * and the key is gone without being handed out.
  *
  * @param origin	system ID of the KP that made the key
  * @param key_id	keyId, in any case
@@ -107,6 +128,13 @@ kp_store_result_t kp_store_take(kp_store_t *store, const char *origin,
 size_t kp_store_expire(kp_store_t *store, time_t now);
 
 /**
+ * Call done once what was stored and taken so far is on disk: after the
+ * other requests of this event loop iteration, with one sync for all of
+ * them. Without a journal done is called before this returns.
+ */
+void kp_store_synced(kp_store_t *store, kp_store_synced_t done, void *ctx);
+
+/**
  * Number of keys held.
  */
 size_t kp_store_count(kp_store_t *store);
@@ -126,6 +154,11 @@ void kp_store_set_failing(kp_store_t *store, bool failing);
  * journal (compaction) fail once.
  */
 void kp_store_fail_dir_sync(kp_store_t *store);
+
+/**
+ * Fault injection: make the next group commit fail.
+ */
+void kp_store_fail_commit(kp_store_t *store);
 
 /**
  * Wipe all keys from memory (the journal keeps them) and free the store.

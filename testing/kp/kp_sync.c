@@ -307,6 +307,10 @@ static bool send_batch(link_t *link)
 	link->in_flight = true;
 	evtimer_del(link->idle);
 	nodelay(link->conn);
+	if (link->reused)
+	{	/* connected: one record, now (a new connection sends it once up) */
+		kp_http_send_request_now(link->conn);
+	}
 	return true;
 }
 

@@ -79,12 +79,116 @@ static bool bind_saes(kp_t *kp, kp_sync_msg_t *msg)
 	return true;
 }
 
+/**
+ * Keys of a message written to the store, waiting for the group commit
+ * before the peer is told.
+ */
+typedef struct {
+	kp_t *kp;
+	/** NULL once the peer's connection closed */
+	struct evhttp_request *req;
+	char origin[SKIP_SYSTEM_ID_MAX + 1];
+	unsigned ttl;
+	size_t count;
+	struct {
+		char key_id[SKIP_KEY_ID_MAX_HEX + 1];
+		size_t bits;
+		bool sae;
+	} keys[KP_SYNC_BATCH_MAX];
+} stored_t;
+
+static void stored_closed(struct evhttp_connection *conn, void *arg)
+{
+	stored_t *stored = arg;
+
+	stored->req = NULL;
+}
+
+/**
+ * The group commit of a message's keys ran: tell the peer.
+ */
+static void stored_synced(void *ctx, bool ok)
+{
+	stored_t *stored = ctx;
+	struct evhttp_request *req = stored->req;
+	json_object *answer;
+	size_t i;
+
+	if (req)
+	{
+		evhttp_connection_set_closecb(evhttp_request_get_connection(req),
+									  NULL, NULL);
+	}
+	for (i = 0; i < stored->count; i++)
+	{
+		if (!ok && stored->keys[i].sae)
+		{
+			kp_made_forget(stored->kp->made, stored->keys[i].key_id);
+		}
+		else if (ok)
+		{
+			kp_log(KP_LOG_INFO, "stored key %s (%zu bit) from peer '%s', "
+				   "%zu waiting", stored->keys[i].key_id, stored->keys[i].bits,
+				   stored->origin, kp_store_count(stored->kp->store));
+		}
+	}
+	if (!ok)
+	{
+		kp_log(KP_LOG_ERROR, "cannot sync %zu key(s) from '%s' to the store",
+			   stored->count, stored->origin);
+	}
+	if (req && ok)
+	{
+		answer = json_object_new_object();
+		json_object_object_add(answer, "stored",
+							   json_object_new_int((int)stored->count));
+		json_object_object_add(answer, "ttl",
+							   json_object_new_int64(stored->ttl));
+		kp_http_send_json(req, 201, answer);
+	}
+	else if (req)
+	{
+		kp_http_send_error(req, 500, "cannot store keys");
+	}
+	free(stored);
+}
+
+/**
+ * The keys are written: answer once they are on disk.
+ */
+static void await_sync(kp_t *kp, struct evhttp_request *req,
+					   kp_sync_msg_t *msg, unsigned ttl)
+{
+	stored_t *stored = calloc(1, sizeof(*stored));
+	size_t i;
+
+	if (!stored)
+	{	/* the keys stay stored, the peer expires them unused */
+		kp_http_send_error(req, 500, "out of memory");
+		return;
+	}
+	stored->kp = kp;
+	stored->req = req;
+	stored->ttl = ttl;
+	stored->count = msg->count;
+	snprintf(stored->origin, sizeof(stored->origin), "%s", msg->origin);
+	for (i = 0; i < msg->count; i++)
+	{
+		snprintf(stored->keys[i].key_id, sizeof(stored->keys[i].key_id), "%s",
+				 msg->keys[i].key_id);
+		stored->keys[i].bits = msg->keys[i].len * 8;
+		stored->keys[i].sae = msg->keys[i].slave[0] != '\0';
+	}
+	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
+								  stored_closed, stored);
+	kp_store_synced(kp->store, stored_synced, stored);
+}
+
 static void store_keys(kp_t *kp, struct evhttp_request *req,
 					   kp_sync_msg_t *msg)
 {
 	kp_store_key_t keys[KP_SYNC_BATCH_MAX];
 	kp_store_result_t result;
-	json_object *answer;
 	unsigned ttl = kp->config->key_ttl;
 	size_t i;
 
@@ -117,19 +221,7 @@ static void store_keys(kp_t *kp, struct evhttp_request *req,
 	switch (result)
 	{
 		case KP_STORE_OK:
-			for (i = 0; i < msg->count; i++)
-			{
-				kp_log(KP_LOG_INFO, "stored key %s (%zu bit) from peer '%s', "
-					   "%zu waiting", msg->keys[i].key_id,
-					   msg->keys[i].len * 8, msg->origin,
-					   kp_store_count(kp->store));
-			}
-			answer = json_object_new_object();
-			json_object_object_add(answer, "stored",
-								   json_object_new_int((int)msg->count));
-			json_object_object_add(answer, "ttl",
-								   json_object_new_int64(ttl));
-			kp_http_send_json(req, 201, answer);
+			await_sync(kp, req, msg, ttl);
 			break;
 		case KP_STORE_EXISTS:
 			kp_log(KP_LOG_INFO, "sync: peer '%s' sent a keyId already stored",

@@ -294,6 +294,7 @@ Suite *kpt_api_suite(void);
 Suite *kpt_tls_suite(void);
 Suite *kpt_sync_suite(void);
 Suite *kpt_restart_suite(void);
+Suite *kpt_group_commit_suite(void);
 Suite *kpt_limits_suite(void);
 Suite *kpt_faults_suite(void);
 Suite *kpt_config_suite(void);

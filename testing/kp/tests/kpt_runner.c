@@ -26,6 +26,7 @@ int main(int argc, char *argv[])
 	srunner_add_suite(runner, kpt_tls_suite());
 	srunner_add_suite(runner, kpt_sync_suite());
 	srunner_add_suite(runner, kpt_restart_suite());
+	srunner_add_suite(runner, kpt_group_commit_suite());
 	srunner_add_suite(runner, kpt_limits_suite());
 	srunner_add_suite(runner, kpt_faults_suite());
 	srunner_add_suite(runner, kpt_config_suite());

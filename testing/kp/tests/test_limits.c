@@ -211,6 +211,53 @@ START_TEST(test_slow_client)
 END_TEST
 
 /**
+ * Requests sent together on one connection (HTTP/1.1 pipelining) are
+ * answered completely and in order, each once.
+ */
+START_TEST(test_pipelined_requests)
+{
+	const char *requests =
+		"GET /capabilities HTTP/1.1\r\nHost: kp\r\n\r\n"
+		"GET /entropy HTTP/1.1\r\nHost: kp\r\n\r\n"
+		"GET /nowhere HTTP/1.1\r\nHost: kp\r\n\r\n"
+		"GET /capabilities HTTP/1.1\r\nHost: kp\r\n"
+		"Connection: close\r\n\r\n";
+	char buf[8192], *p;
+	size_t len = 0;
+	skip_psk_t psk;
+	SSL_CTX *ctx;
+	SSL *ssl;
+	int fd, n;
+
+	start_alice("10", "5");
+	ssl = tls_connect(&ctx, &psk, &fd);
+	ck_assert_int_eq(SSL_write(ssl, requests, (int)strlen(requests)),
+					 (int)strlen(requests));
+	/* the KP closes after the last answer */
+	while ((n = SSL_read(ssl, buf + len, sizeof(buf) - 1 - len)) > 0)
+	{
+		len += n;
+	}
+	buf[len] = '\0';
+	p = strstr(buf, "HTTP/1.1 200 OK");
+	ck_assert_msg(p && strstr(p, "localSystemID"), "%s", buf);
+	p = strstr(p + 1, "HTTP/1.1 200 OK");
+	ck_assert_msg(p && strstr(p, "randomStr") &&
+				  strstr(p, "randomStr") < strstr(p, "localSystemID"),
+				  "%s", buf);
+	p = strstr(p + 1, "HTTP/1.1 404");
+	ck_assert_msg(p && strstr(p, "unknown path"), "%s", buf);
+	p = strstr(p + 1, "HTTP/1.1 200 OK");
+	ck_assert_msg(p && strstr(p, "localSystemID"), "%s", buf);
+	ck_assert_ptr_null(strstr(p + 1, "HTTP/1.1"));
+	SSL_free(ssl);
+	SSL_CTX_free(ctx);
+	close(fd);
+	kpt_pair_free(kps);
+}
+END_TEST
+
+/**
  * Header blocks and bodies are bounded.
  */
 START_TEST(test_request_size)
@@ -298,6 +345,7 @@ Suite *kpt_limits_suite(void)
 	tcase_add_test(tc, test_slow_client);
 	tcase_add_test(tc, test_request_size);
 	tcase_add_test(tc, test_many_clients);
+	tcase_add_test(tc, test_pipelined_requests);
 	suite_add_tcase(s, tc);
 	return s;
 }
