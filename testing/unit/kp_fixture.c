@@ -156,3 +156,33 @@ void kp_fixture_teardown(kp_fixture_t *fx)
 		}
 	}
 }
+
+kp_fixture_t kp_pair;
+
+static void kp_pair_setup(void)
+{
+	kp_fixture_setup(&kp_pair);
+}
+
+static void kp_pair_teardown(void)
+{
+	kp_fixture_teardown(&kp_pair);
+}
+
+static void kp_pair_start(void)
+{
+	kp_fixture_start(&kp_pair, KP_ALICE, NULL);
+	kp_fixture_start(&kp_pair, KP_BOB, NULL);
+}
+
+static void kp_pair_stop(void)
+{
+	kp_fixture_stop(&kp_pair, KP_ALICE);
+	kp_fixture_stop(&kp_pair, KP_BOB);
+}
+
+void kp_pair_fixture(TCase *tc)
+{
+	tcase_add_unchecked_fixture(tc, kp_pair_setup, kp_pair_teardown);
+	tcase_add_checked_fixture(tc, kp_pair_start, kp_pair_stop);
+}

@@ -16,6 +16,7 @@
 #ifndef KP_FIXTURE_H_
 #define KP_FIXTURE_H_
 
+#include <check.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -56,6 +57,18 @@ void kp_fixture_stop(kp_fixture_t *fx, kp_side_t side);
  * Stop all KPs and remove the directory.
  */
 void kp_fixture_teardown(kp_fixture_t *fx);
+
+/**
+ * The fixture of test cases whose tests each run against a freshly started
+ * KP pair (kp_pair_fixture()).
+ */
+extern kp_fixture_t kp_pair;
+
+/**
+ * Add kp_pair to a test case: credentials made once for the case, both KPs
+ * started before and stopped after each test.
+ */
+void kp_pair_fixture(TCase *tc);
 
 /**
  * Path of a file in the fixture directory (static buffer, rotating).

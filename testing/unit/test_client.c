@@ -29,32 +29,9 @@
 #include <time.h>
 #include <unistd.h>
 
-static kp_fixture_t fx;
 
 /** budget for the tests' operations */
 #define TIMEOUT_MS 1500
-
-static void setup_credentials(void)
-{
-	kp_fixture_setup(&fx);
-}
-
-static void teardown_credentials(void)
-{
-	kp_fixture_teardown(&fx);
-}
-
-static void start_kps(void)
-{
-	kp_fixture_start(&fx, KP_ALICE, NULL);
-	kp_fixture_start(&fx, KP_BOB, NULL);
-}
-
-static void stop_kps(void)
-{
-	kp_fixture_stop(&fx, KP_ALICE);
-	kp_fixture_stop(&fx, KP_BOB);
-}
 
 /**
  * A client of a KP in PSK mode, with the given identity and PSK file.
@@ -72,7 +49,7 @@ static skip_client_t *psk_client(const char *url, const char *identity,
 	skip_psk_t psk;
 	char errbuf[256];
 
-	ck_assert_msg(skip_psk_load(kp_fixture_path(&fx, psk_file), identity,
+	ck_assert_msg(skip_psk_load(kp_fixture_path(&kp_pair, psk_file), identity,
 								&psk, errbuf, sizeof(errbuf)), "%s", errbuf);
 	config.psk = &psk;
 	client = skip_client_create(&config, &err);
@@ -82,12 +59,12 @@ static skip_client_t *psk_client(const char *url, const char *identity,
 
 static skip_client_t *alice_client(void)
 {
-	return psk_client(kp_fixture_url(&fx, KP_ALICE), "gw-a", "gw-a.psk");
+	return psk_client(kp_fixture_url(&kp_pair, KP_ALICE), "gw-a", "gw-a.psk");
 }
 
 static skip_client_t *bob_client(void)
 {
-	return psk_client(kp_fixture_url(&fx, KP_BOB), "gw-b", "gw-b.psk");
+	return psk_client(kp_fixture_url(&kp_pair, KP_BOB), "gw-b", "gw-b.psk");
 }
 
 /**
@@ -97,11 +74,11 @@ static skip_client_t *cert_client(const char *ca, const char *cert,
 								  const char *key)
 {
 	skip_kp_config_t config = {
-		.url = kp_fixture_url(&fx, KP_ALICE),
+		.url = kp_fixture_url(&kp_pair, KP_ALICE),
 		.auth = SKIP_AUTH_CERT,
-		.ca_file = kp_fixture_path(&fx, ca),
-		.cert_file = cert ? kp_fixture_path(&fx, cert) : NULL,
-		.key_file = key ? kp_fixture_path(&fx, key) : NULL,
+		.ca_file = kp_fixture_path(&kp_pair, ca),
+		.cert_file = cert ? kp_fixture_path(&kp_pair, cert) : NULL,
+		.key_file = key ? kp_fixture_path(&kp_pair, key) : NULL,
 		.timeout_ms = TIMEOUT_MS,
 	};
 	skip_error_t err = {};
@@ -257,7 +234,7 @@ START_TEST(test_key_peer_down)
 	skip_key_t *key = NULL;
 	skip_error_t err = {};
 
-	kp_fixture_stop(&fx, KP_BOB);
+	kp_fixture_stop(&kp_pair, KP_BOB);
 	ck_assert_int_eq(alice->get_key(alice, "Bob", 0, 0, &key, &err),
 					 SKIP_ERR_SERVER);
 	ck_assert_int_eq(err.http_code, 500);
@@ -322,13 +299,13 @@ START_TEST(test_psk_wrong_key)
 	skip_error_t err = {};
 
 	/* right identity, wrong key */
-	client = psk_client(kp_fixture_url(&fx, KP_ALICE), "gw-a", "other.psk");
+	client = psk_client(kp_fixture_url(&kp_pair, KP_ALICE), "gw-a", "other.psk");
 	ck_assert_int_eq(client->get_capabilities(client, &caps, &err),
 					 SKIP_ERR_TLS);
 	client->destroy(client);
 	/* unknown identity: the KP falls back to its certificate, which a PSK
 	 * client refuses */
-	client = psk_client(kp_fixture_url(&fx, KP_ALICE), "nobody", "gw-a.psk");
+	client = psk_client(kp_fixture_url(&kp_pair, KP_ALICE), "nobody", "gw-a.psk");
 	ck_assert_int_eq(client->get_capabilities(client, &caps, &err),
 					 SKIP_ERR_TLS);
 	client->destroy(client);
@@ -346,7 +323,7 @@ START_TEST(test_psk_rogue_server)
 	skip_error_t err = {};
 
 	/* Bob's KP has a valid certificate but does not know gw-a's PSK */
-	client = psk_client(kp_fixture_url(&fx, KP_BOB), "gw-a", "gw-a.psk");
+	client = psk_client(kp_fixture_url(&kp_pair, KP_BOB), "gw-a", "gw-a.psk");
 	ck_assert_int_eq(client->get_capabilities(client, &caps, &err),
 					 SKIP_ERR_TLS);
 	ck_assert_ptr_null(caps);
@@ -433,13 +410,13 @@ static long raw_request(const char *method, const char *path)
 	long code = 0;
 	CURL *curl;
 
-	snprintf(url, sizeof(url), "%s%s", kp_fixture_url(&fx, KP_ALICE), path);
+	snprintf(url, sizeof(url), "%s%s", kp_fixture_url(&kp_pair, KP_ALICE), path);
 	curl = curl_easy_init();
 	curl_easy_setopt(curl, CURLOPT_URL, url);
 	curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
-	curl_easy_setopt(curl, CURLOPT_CAINFO, kp_fixture_path(&fx, "ca.pem"));
-	curl_easy_setopt(curl, CURLOPT_SSLCERT, kp_fixture_path(&fx, "gw-a.pem"));
-	curl_easy_setopt(curl, CURLOPT_SSLKEY, kp_fixture_path(&fx, "gw-a.key"));
+	curl_easy_setopt(curl, CURLOPT_CAINFO, kp_fixture_path(&kp_pair, "ca.pem"));
+	curl_easy_setopt(curl, CURLOPT_SSLCERT, kp_fixture_path(&kp_pair, "gw-a.pem"));
+	curl_easy_setopt(curl, CURLOPT_SSLKEY, kp_fixture_path(&kp_pair, "gw-a.key"));
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
 	ck_assert_msg(curl_easy_perform(curl) == CURLE_OK, "%s", errbuf);
@@ -471,8 +448,7 @@ Suite *client_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("against reference KPs");
-	tcase_add_unchecked_fixture(tc, setup_credentials, teardown_credentials);
-	tcase_add_checked_fixture(tc, start_kps, stop_kps);
+	kp_pair_fixture(tc);
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, test_capabilities_psk);
 	tcase_add_test(tc, test_key_roundtrip);

@@ -28,7 +28,6 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
-static kp_fixture_t fx;
 
 #define TIMEOUT_MS 5000
 /** concurrent callers */
@@ -43,28 +42,6 @@ static atomic_bool barrier_armed;
 
 /** whether this caller passed the barrier in its current call */
 static __thread bool waited;
-
-static void setup_credentials(void)
-{
-	kp_fixture_setup(&fx);
-}
-
-static void teardown_credentials(void)
-{
-	kp_fixture_teardown(&fx);
-}
-
-static void start_kps(void)
-{
-	kp_fixture_start(&fx, KP_ALICE, NULL);
-	kp_fixture_start(&fx, KP_BOB, NULL);
-}
-
-static void stop_kps(void)
-{
-	kp_fixture_stop(&fx, KP_ALICE);
-	kp_fixture_stop(&fx, KP_BOB);
-}
 
 static void info_cb(const SSL *ssl, int where, int ret)
 {
@@ -107,7 +84,7 @@ static void ctx_hook(SSL_CTX *ctx)
 static skip_client_t *client_of(kp_side_t side, unsigned connections)
 {
 	skip_kp_config_t config = {
-		.url = kp_fixture_url(&fx, side),
+		.url = kp_fixture_url(&kp_pair, side),
 		.auth = SKIP_AUTH_PSK,
 		.timeout_ms = TIMEOUT_MS,
 		.connections = connections,
@@ -117,7 +94,7 @@ static skip_client_t *client_of(kp_side_t side, unsigned connections)
 	skip_psk_t psk;
 	char errbuf[256];
 
-	ck_assert_msg(skip_psk_load(kp_fixture_path(&fx, side == KP_ALICE ?
+	ck_assert_msg(skip_psk_load(kp_fixture_path(&kp_pair, side == KP_ALICE ?
 												"gw-a.psk" : "gw-b.psk"),
 								side == KP_ALICE ? "gw-a" : "gw-b", &psk,
 								errbuf, sizeof(errbuf)), "%s", errbuf);
@@ -134,11 +111,11 @@ static skip_client_t *client_of(kp_side_t side, unsigned connections)
 static skip_client_t *cert_client(unsigned connections)
 {
 	skip_kp_config_t config = {
-		.url = kp_fixture_url(&fx, KP_ALICE),
+		.url = kp_fixture_url(&kp_pair, KP_ALICE),
 		.auth = SKIP_AUTH_CERT,
-		.ca_file = kp_fixture_path(&fx, "ca.pem"),
-		.cert_file = kp_fixture_path(&fx, "gw-a.pem"),
-		.key_file = kp_fixture_path(&fx, "gw-a.key"),
+		.ca_file = kp_fixture_path(&kp_pair, "ca.pem"),
+		.cert_file = kp_fixture_path(&kp_pair, "gw-a.pem"),
+		.key_file = kp_fixture_path(&kp_pair, "gw-a.key"),
 		.timeout_ms = TIMEOUT_MS,
 		.connections = connections,
 	};
@@ -269,8 +246,8 @@ START_TEST(test_pool_dead_connection_by_key_id)
 	unsigned before;
 
 	ck_assert_int_eq((intptr_t)call(bob), SKIP_OK);
-	kp_fixture_stop(&fx, KP_BOB);
-	kp_fixture_start(&fx, KP_BOB, NULL);
+	kp_fixture_stop(&kp_pair, KP_BOB);
+	kp_fixture_start(&kp_pair, KP_BOB, NULL);
 
 	ck_assert_msg(alice->get_key(alice, "Bob", 0, 0, &ka, &err) == SKIP_OK,
 				  "%s", err.detail);
@@ -293,8 +270,7 @@ Suite *pool_suite(void)
 	Suite *s = suite_create("pool");
 	TCase *tc = tcase_create("pool");
 
-	tcase_add_unchecked_fixture(tc, setup_credentials, teardown_credentials);
-	tcase_add_checked_fixture(tc, start_kps, stop_kps);
+	kp_pair_fixture(tc);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_pool_grows_to_callers);
 	tcase_add_test(tc, test_pool_bound);
