@@ -36,7 +36,8 @@ typedef struct {
 	hub_store_t *store;
 	/** where clients connect */
 	struct evconnlistener *listener;
-	/** open client connections */
+	/** open client connections (hub_conn.c's list) and their number */
+	struct hub_conn_t *conns;
 	unsigned connections;
 } hub_t;
 

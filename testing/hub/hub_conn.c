@@ -19,13 +19,32 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 
-typedef struct {
+typedef struct hub_conn_t conn_t;
+
+/**
+ * A client connection, in the hub's list of them.
+ */
+struct hub_conn_t {
 	hub_t *hub;
 	struct bufferevent *bev;
-} conn_t;
+	conn_t *prev;
+	conn_t *next;
+};
 
 static void conn_free(conn_t *conn)
 {
+	if (conn->prev)
+	{
+		conn->prev->next = conn->next;
+	}
+	else
+	{
+		conn->hub->conns = conn->next;
+	}
+	if (conn->next)
+	{
+		conn->next->prev = conn->prev;
+	}
 	conn->hub->connections--;
 	bufferevent_free(conn->bev);
 	free(conn);
@@ -104,6 +123,12 @@ static void on_accept(struct evconnlistener *listener, evutil_socket_t fd,
 		return;
 	}
 	conn->hub = hub;
+	conn->next = hub->conns;
+	if (conn->next)
+	{
+		conn->next->prev = conn;
+	}
+	hub->conns = conn;
 	hub->connections++;
 	bufferevent_setcb(conn->bev, on_read, NULL, on_event, conn);
 	bufferevent_set_timeouts(conn->bev, &idle, NULL);
@@ -128,6 +153,10 @@ bool hub_conn_init(hub_t *hub)
 
 void hub_conn_deinit(hub_t *hub)
 {
+	while (hub->conns)
+	{
+		conn_free(hub->conns);
+	}
 	if (hub->listener)
 	{
 		evconnlistener_free(hub->listener);
