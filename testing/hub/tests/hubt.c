@@ -184,6 +184,16 @@ void hubt_hub_stop(hubt_hub_t *hub, int sig)
 	}
 }
 
+void hubt_hub_free(hubt_hub_t *hub)
+{
+	hubt_hub_stop(hub, SIGTERM);
+	while (hub->argc > 0)
+	{
+		free(hub->argv[--hub->argc]);
+	}
+	hub->argv[0] = NULL;
+}
+
 bool hubt_log_has(hubt_hub_t *hub, const char *needle)
 {
 	char line[4096];

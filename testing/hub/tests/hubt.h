@@ -129,6 +129,11 @@ int hubt_hub_run(hubt_hub_t *hub);
 void hubt_hub_stop(hubt_hub_t *hub, int sig);
 
 /**
+ * Stop a hub (SIGTERM) and free its arguments.
+ */
+void hubt_hub_free(hubt_hub_t *hub);
+
+/**
  * Whether the hub's log contains a string.
  */
 bool hubt_log_has(hubt_hub_t *hub, const char *needle);

@@ -53,7 +53,7 @@ static void teardown(void)
 	hubt_client_close(&alice);
 	hubt_client_close(&bob);
 	hubt_client_close(&carol);
-	hubt_hub_stop(&hub, SIGTERM);
+	hubt_hub_free(&hub);
 	hubt_cleanup();
 }
 
@@ -295,7 +295,7 @@ START_TEST(test_exhausted)
 	hubt_client_close(&alice);
 	hubt_client_close(&bob);
 	hubt_client_close(&carol);
-	hubt_hub_stop(&hub, SIGTERM);
+	hubt_hub_free(&hub);
 	/* 8 words a table: one upload or one instruction of m = 1 */
 	bundle = hubt_tmpdir();
 	hubt_bundle(bundle, "h1", "kp-a,kp-b,kp-c", 8);
@@ -412,11 +412,13 @@ START_TEST(test_faults_need_test_mode)
 	hubt_hub_arg(&other, "--test-faults");
 	hubt_hub_arg(&other, "corrupt");
 	ck_assert_int_eq(hubt_hub_run(&other), 2);
+	hubt_hub_free(&other);
 	hubt_hub_init(&other, bundle, "h1");
 	hubt_hub_arg(&other, "--test-mode");
 	hubt_hub_arg(&other, "--test-faults");
 	hubt_hub_arg(&other, "lie");
 	ck_assert_int_eq(hubt_hub_run(&other), 2);
+	hubt_hub_free(&other);
 }
 END_TEST
 

@@ -36,7 +36,7 @@ static void teardown(void)
 {
 	hubt_client_close(&alice);
 	hubt_client_close(&bob);
-	hubt_hub_stop(&hub, SIGTERM);
+	hubt_hub_free(&hub);
 	hubt_cleanup();
 }
 
@@ -123,7 +123,7 @@ START_TEST(test_delivery_survives)
 	hubt_upload_t upload;
 	hubt_answer_t answer;
 
-	hubt_client_close(&alice);
+	hubt_hub_free(&hub);
 	bundle = hubt_tmpdir();
 	hubt_bundle(bundle, "h1", "kp-a,kp-b,kp-c", 100);
 	hubt_hub_init(&hub, bundle, "h1");
@@ -225,6 +225,7 @@ START_TEST(test_wrong_hub)
 	char dir[512];
 
 	/* h2's clients under the name h1 */
+	hubt_hub_free(&hub);
 	bundle = hubt_tmpdir();
 	hubt_bundle(bundle, "h1,h2", "kp-a", 10);
 	hubt_hub_init(&other, bundle, "h1");
@@ -233,11 +234,14 @@ START_TEST(test_wrong_hub)
 	hubt_hub_arg(&other, dir);
 	ck_assert_int_eq(hubt_hub_run(&other), 1);
 	ck_assert(hubt_log_has(&other, "not a pair of hub h1"));
+	hubt_hub_free(&other);
 	/* a second hub on the same state */
+	hubt_hub_free(&hub);
 	hubt_hub_init(&hub, bundle, "h1");
 	hubt_hub_start(&hub);
 	hubt_hub_init(&other, bundle, "h1");
 	ck_assert_int_eq(hubt_hub_run(&other), 1);
+	hubt_hub_free(&other);
 }
 END_TEST
 
@@ -266,6 +270,7 @@ START_TEST(test_config_file)
 	fprintf(file, "colour = blue\n");
 	fclose(file);
 	ck_assert_int_eq(hubt_hub_run(&other), 2);
+	hubt_hub_free(&other);
 }
 END_TEST
 
