@@ -12,9 +12,12 @@
 #include <check.h>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -85,6 +88,29 @@ bool test_port_accepts(unsigned port)
 		close(fd);
 	}
 	return ok;
+}
+
+pid_t test_spawn(char *const argv[], const char *log)
+{
+	pid_t parent = getpid(), pid;
+	int fd;
+
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+	{
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+		{
+			_exit(127);
+		}
+		fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
 }
 
 long long test_now_ms(void)

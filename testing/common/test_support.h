@@ -15,6 +15,7 @@
 #define TEST_SUPPORT_H_
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 /**
  * Make the test credentials in an existing directory with openssl(1):
@@ -36,6 +37,15 @@ unsigned test_free_port(void);
  * Whether something accepts TCP connections on 127.0.0.1:port.
  */
 bool test_port_accepts(unsigned port);
+
+/**
+ * Start a program with its output appended to a log file; it dies with
+ * the test process (a failed test exits without its teardown).
+ *
+ * @param argv		program and arguments, NULL-terminated
+ * @return			its process ID
+ */
+pid_t test_spawn(char *const argv[], const char *log);
 
 /**
  * Monotonic time in ms.

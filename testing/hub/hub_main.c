@@ -15,14 +15,11 @@
 #include "hub_bundle.h"
 #include "hub_conn.h"
 #include "kp_log.h"
+#include "kp_protect.h"
 
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
 #include <time.h>
 
 /** how often expired shares are wiped (seconds) */
@@ -47,26 +44,6 @@ static void stop(evutil_socket_t sig, short what, void *arg)
 
 	kp_log(KP_LOG_INFO, "signal %d, shutting down", (int)sig);
 	event_base_loopexit(hub->base, NULL);
-}
-
-/**
- * Shares and wrap keys live in this process: no core dumps, no ptrace by
- * other processes of the user, optionally no swapping.
- */
-static bool protect_process(hub_config_t *config)
-{
-	struct rlimit none = {};
-
-	umask(077);
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	setrlimit(RLIMIT_CORE, &none);
-	if (config->mlock && mlockall(MCL_CURRENT | MCL_FUTURE) != 0)
-	{
-		kp_log(KP_LOG_ERROR, "--mlock: cannot lock memory: %m (raise "
-			   "LimitMEMLOCK/ulimit -l)");
-		return false;
-	}
-	return true;
 }
 
 /**
@@ -124,7 +101,7 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 	kp_log_set_level(hub.config->log_level);
-	if (!protect_process(hub.config) || !load(&hub))
+	if (!kp_protect_process(hub.config->mlock) || !load(&hub))
 	{
 		goto out;
 	}

@@ -12,7 +12,6 @@
 #include <dske_hash.h>
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
 #include <netinet/in.h>
@@ -21,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -118,35 +116,12 @@ void hubt_hub_init(hubt_hub_t *hub, const char *bundle, const char *name)
 	hubt_hub_arg(hub, "-v");
 }
 
-static pid_t spawn(hubt_hub_t *hub)
-{
-	pid_t parent = getpid(), pid;
-	int fd;
-
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0)
-	{	/* a failed test exits without teardown: take the hub with it */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-		{
-			_exit(127);
-		}
-		fd = open(hub->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		execv(hub->argv[0], hub->argv);
-		_exit(127);
-	}
-	return pid;
-}
-
 void hubt_hub_start(hubt_hub_t *hub)
 {
 	int i;
 
 	ck_assert_int_eq(hub->pid, 0);
-	hub->pid = spawn(hub);
+	hub->pid = test_spawn(hub->argv, hub->log);
 	for (i = 0; i < 500 && !test_port_accepts(hub->port); i++)
 	{
 		ck_assert_msg(waitpid(hub->pid, NULL, WNOHANG) == 0,
@@ -158,7 +133,7 @@ void hubt_hub_start(hubt_hub_t *hub)
 
 int hubt_hub_run(hubt_hub_t *hub)
 {
-	pid_t pid = spawn(hub);
+	pid_t pid = test_spawn(hub->argv, hub->log);
 	int status, i;
 
 	for (i = 0; i < 500; i++)

@@ -189,26 +189,8 @@ void kpt_pair_init_peers(kpt_kp_t kps[2], const char *alice_peer,
 
 static pid_t spawn(kpt_kp_t *kp)
 {
-	pid_t parent = getpid(), pid;
-	int fd;
-
 	kp->argv[kp->argc] = NULL;
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0)
-	{	/* a failed test exits without teardown: take the KP with it */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-		{
-			_exit(127);
-		}
-		fd = open(kp->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		execv(kp->argv[0], kp->argv);
-		_exit(127);
-	}
-	return pid;
+	return test_spawn(kp->argv, kp->log);
 }
 
 void kpt_kp_start(kpt_kp_t *kp)
