@@ -14,8 +14,8 @@
 #include "kp.h"
 #include "kp_api.h"
 #include "kp_log.h"
-#include "kp_pool.h"
 #include "kp_protect.h"
+#include "kp_pool.h"
 #include "kp_sync.h"
 
 #include <signal.h>
