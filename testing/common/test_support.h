@@ -48,6 +48,26 @@ bool test_port_accepts(unsigned port);
 pid_t test_spawn(char *const argv[], const char *log);
 
 /**
+ * Wait until a spawned server accepts connections on 127.0.0.1:port
+ * (ck_assert if it exits or does not listen within 5 s).
+ */
+void test_wait_listening(pid_t pid, unsigned port, const char *log);
+
+/**
+ * Wait for a spawned program to exit.
+ *
+ * @param ms		how long to wait; then it is killed
+ * @return			its exit status (128 if killed by a signal), -1 if
+ *					it did not exit in time
+ */
+int test_wait_exit(pid_t pid, long ms);
+
+/**
+ * Stop a spawned program with a signal and wait for it.
+ */
+void test_stop(pid_t pid, int sig);
+
+/**
  * Monotonic time in ms.
  */
 long long test_now_ms(void);

@@ -118,43 +118,21 @@ void hubt_hub_init(hubt_hub_t *hub, const char *bundle, const char *name)
 
 void hubt_hub_start(hubt_hub_t *hub)
 {
-	int i;
-
 	ck_assert_int_eq(hub->pid, 0);
 	hub->pid = test_spawn(hub->argv, hub->log);
-	for (i = 0; i < 500 && !test_port_accepts(hub->port); i++)
-	{
-		ck_assert_msg(waitpid(hub->pid, NULL, WNOHANG) == 0,
-					  "hub exited, see %s", hub->log);
-		test_sleep_ms(10);
-	}
-	ck_assert_msg(test_port_accepts(hub->port), "hub does not listen");
+	test_wait_listening(hub->pid, hub->port, hub->log);
 }
 
 int hubt_hub_run(hubt_hub_t *hub)
 {
-	pid_t pid = test_spawn(hub->argv, hub->log);
-	int status, i;
-
-	for (i = 0; i < 500; i++)
-	{
-		if (waitpid(pid, &status, WNOHANG) == pid)
-		{
-			return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-		}
-		test_sleep_ms(10);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-	return -1;
+	return test_wait_exit(test_spawn(hub->argv, hub->log), 5000);
 }
 
 void hubt_hub_stop(hubt_hub_t *hub, int sig)
 {
 	if (hub->pid > 0)
 	{
-		kill(hub->pid, sig);
-		waitpid(hub->pid, NULL, 0);
+		test_stop(hub->pid, sig);
 		hub->pid = 0;
 	}
 }
