@@ -187,6 +187,11 @@ static bool apply_nested(void *ctx, int opt, const char *arg)
 	return apply(ctx, opt, arg, true);
 }
 
+static bool apply_args(void *ctx, int opt, const char *arg)
+{
+	return apply(ctx, opt, arg, false);
+}
+
 static bool read_config_file(hub_config_t *config, const char *path)
 {
 	return kp_conffile_read(path, options, apply_nested, config);
@@ -217,7 +222,7 @@ static bool check(hub_config_t *config)
 hub_config_t *hub_config_parse(int argc, char *argv[])
 {
 	hub_config_t *config;
-	int opt;
+	kp_args_t args;
 
 	config = calloc(1, sizeof(*config));
 	if (!config)
@@ -230,34 +235,16 @@ hub_config_t *hub_config_parse(int argc, char *argv[])
 	config->log_level = 1;
 	apply(config, 'l', DEFAULT_LISTEN, false);
 
-	while ((opt = getopt_long(argc, argv, "vh", options, NULL)) != -1)
+	args = kp_conffile_args(argc, argv, options, apply_args, usage, config);
+	if (args == KP_ARGS_HELP)
 	{
-		if (opt == 'h')
-		{
-			usage(stdout);
-			hub_config_destroy(config);
-			exit(0);
-		}
-		if (opt == '?' || opt == ':')
-		{
-			usage(stderr);
-			goto err;
-		}
-		if (!apply(config, opt, optarg, false))
-		{
-			goto err;
-		}
+		hub_config_destroy(config);
+		exit(0);
 	}
-	if (optind != argc)
-	{
-		usage(stderr);
-		goto err;
-	}
-	if (check(config))
+	if (args == KP_ARGS_OK && check(config))
 	{
 		return config;
 	}
-err:
 	hub_config_destroy(config);
 	return NULL;
 }

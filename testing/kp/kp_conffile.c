@@ -122,3 +122,35 @@ bool kp_conffile_read(const char *path, const struct option *options,
 	fclose(file);
 	return ok;
 }
+
+kp_args_t kp_conffile_args(int argc, char *argv[],
+						   const struct option *options,
+						   kp_conffile_apply_t apply, void (*usage)(FILE *out),
+						   void *ctx)
+{
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "vh", options, NULL)) != -1)
+	{
+		if (opt == 'h')
+		{
+			usage(stdout);
+			return KP_ARGS_HELP;
+		}
+		if (opt == '?' || opt == ':')
+		{
+			usage(stderr);
+			return KP_ARGS_ERROR;
+		}
+		if (!apply(ctx, opt, optarg))
+		{
+			return KP_ARGS_ERROR;
+		}
+	}
+	if (optind != argc)
+	{
+		usage(stderr);
+		return KP_ARGS_ERROR;
+	}
+	return KP_ARGS_OK;
+}

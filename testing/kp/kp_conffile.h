@@ -18,6 +18,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 /**
  * Apply an option of a config file.
@@ -37,5 +38,29 @@ typedef bool (*kp_conffile_apply_t)(void *ctx, int opt, const char *arg);
  */
 bool kp_conffile_read(const char *path, const struct option *options,
 					  kp_conffile_apply_t apply, void *ctx);
+
+/**
+ * What the command line asked for.
+ */
+typedef enum {
+	/** options applied */
+	KP_ARGS_OK,
+	/** --help: usage printed to stdout */
+	KP_ARGS_HELP,
+	/** an unknown or invalid option, or extra arguments (usage printed
+	 *  to stderr for the first and the last) */
+	KP_ARGS_ERROR,
+} kp_args_t;
+
+/**
+ * Apply the command line's options in order (-v and -h as short options;
+ * a config file option is the callback's to read).
+ *
+ * @param usage		prints the program's usage
+ */
+kp_args_t kp_conffile_args(int argc, char *argv[],
+						   const struct option *options,
+						   kp_conffile_apply_t apply, void (*usage)(FILE *out),
+						   void *ctx);
 
 #endif /* KP_CONFFILE_H_ */

@@ -694,6 +694,11 @@ static bool apply_nested(void *ctx, int opt, const char *arg)
 	return apply(ctx, opt, arg, true);
 }
 
+static bool apply_args(void *ctx, int opt, const char *arg)
+{
+	return apply(ctx, opt, arg, false);
+}
+
 static bool read_config_file(kp_config_t *config, const char *path)
 {
 	return kp_conffile_read(path, options, apply_nested, config);
@@ -851,7 +856,7 @@ static bool check(kp_config_t *config)
 kp_config_t *kp_config_parse(int argc, char *argv[])
 {
 	kp_config_t *config;
-	int opt;
+	kp_args_t args;
 
 	config = calloc(1, sizeof(*config));
 	if (!config)
@@ -871,34 +876,16 @@ kp_config_t *kp_config_parse(int argc, char *argv[])
 	config->etsi_max_keys = DEFAULT_ETSI_MAX_KEYS;
 	parse_host_port(DEFAULT_LISTEN, &config->listen_host, &config->listen_port);
 
-	while ((opt = getopt_long(argc, argv, "vh", options, NULL)) != -1)
+	args = kp_conffile_args(argc, argv, options, apply_args, usage, config);
+	if (args == KP_ARGS_HELP)
 	{
-		if (opt == 'h')
-		{
-			usage(stdout);
-			kp_config_destroy(config);
-			exit(0);
-		}
-		if (opt == '?' || opt == ':')
-		{
-			usage(stderr);
-			goto err;
-		}
-		if (!apply(config, opt, optarg, false))
-		{
-			goto err;
-		}
+		kp_config_destroy(config);
+		exit(0);
 	}
-	if (optind != argc)
-	{
-		usage(stderr);
-		goto err;
-	}
-	if (check(config))
+	if (args == KP_ARGS_OK && check(config))
 	{
 		return config;
 	}
-err:
 	kp_config_destroy(config);
 	return NULL;
 }
