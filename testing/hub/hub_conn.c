@@ -13,6 +13,8 @@
 
 #include <dske_le.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -122,6 +124,8 @@ static void on_accept(struct evconnlistener *listener, evutil_socket_t fd,
 		close(fd);
 		return;
 	}
+	/* one answer per request: never hold one back for more to come */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 	conn->hub = hub;
 	conn->next = hub->conns;
 	if (conn->next)

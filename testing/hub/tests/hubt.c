@@ -221,14 +221,17 @@ uint64_t hubt_id_of(hubt_client_t *client, const char *name)
 
 void hubt_send_raw(hubt_client_t *client, const uint8_t *frame, size_t len)
 {
-	uint8_t prefix[DSKE_FRAME_PREFIX_LEN] = {
-		(uint8_t)len, (uint8_t)(len >> 8), (uint8_t)(len >> 16),
-		(uint8_t)(len >> 24),
-	};
+	uint8_t *buf = malloc(DSKE_FRAME_PREFIX_LEN + len);
 
-	ck_assert_int_eq(write(client->fd, prefix, sizeof(prefix)),
-					 (ssize_t)sizeof(prefix));
-	ck_assert_int_eq(write(client->fd, frame, len), (ssize_t)len);
+	/* one write: a prefix sent alone waits for the hub's delayed ACK */
+	buf[0] = (uint8_t)len;
+	buf[1] = (uint8_t)(len >> 8);
+	buf[2] = (uint8_t)(len >> 16);
+	buf[3] = (uint8_t)(len >> 24);
+	memcpy(buf + DSKE_FRAME_PREFIX_LEN, frame, len);
+	ck_assert_int_eq(write(client->fd, buf, DSKE_FRAME_PREFIX_LEN + len),
+					 (ssize_t)(DSKE_FRAME_PREFIX_LEN + len));
+	free(buf);
 }
 
 void hubt_send(hubt_client_t *client, const uint8_t *msg, size_t len)
