@@ -291,8 +291,8 @@ static action_t instruct(hub_t *hub, hub_client_t *client,
 		return error(req, DSKE_ERR_BAD_MESSAGE, "hub ID mismatch", reply);
 	}
 	share = hub_store_find(hub->store, req->sender_id, req->secret_id);
-	if (!share)
-	{
+	if (!share || share->expires <= (uint64_t)time(NULL))
+	{	/* an expired share waits for the next wipe, never for a request */
 		kp_log(KP_LOG_DEBUG, "request %s from %s: unknown", hex,
 			   client->name);
 		return error(req, DSKE_ERR_UNKNOWN, "unknown secret", reply);
