@@ -986,9 +986,13 @@ static bool load_state(private_dske_pair_t *this, char *err, size_t err_len)
 	if (st.st_size < (off_t)sizeof(state_magic))
 	{	/* new, or torn while it was created */
 		this->state_end = sizeof(state_magic);
-		return compact(this) ||
-			   (snprintf(err, err_len, "cannot write " STATE_NAME ": %s",
-						 strerror(errno)), false);
+		if (!compact(this))
+		{
+			snprintf(err, err_len, "cannot write " STATE_NAME ": %s",
+					 strerror(errno));
+			return false;
+		}
+		return true;
 	}
 	if (!full_io(this->state_fd, rec, sizeof(state_magic), 0, false) ||
 		memcmp(rec, state_magic, sizeof(state_magic)) != 0)
