@@ -196,6 +196,61 @@ START_TEST(test_expired_while_down)
 }
 END_TEST
 
+START_TEST(test_leftovers)
+{
+	char path[512];
+	FILE *file;
+
+	/* an upload cut short before its ACK, and a damaged share */
+	ck_assert_int_eq(mkdir(hub.state, 0700), 0);
+	snprintf(path, sizeof(path), "%s/0000000000000001-"
+			 "00000000000000000000000000000001.share.tmp", hub.state);
+	file = fopen(path, "w");
+	fputs("half a share", file);
+	fclose(file);
+	snprintf(path, sizeof(path), "%s/0000000000000001-"
+			 "00000000000000000000000000000002.share", hub.state);
+	file = fopen(path, "w");
+	fputs("SKIP-HUB-SHARE but damaged", file);
+	fclose(file);
+	hubt_hub_start(&hub);
+	ck_assert(hubt_log_has(&hub, "0 share(s) waiting"));
+	ck_assert(hubt_log_has(&hub, "damaged"));
+	ck_assert_int_eq(access(path, F_OK), 0);
+	ck_assert_int_eq(shares_on_disk(), 1);
+	snprintf(path, sizeof(path), "%s/0000000000000001-"
+			 "00000000000000000000000000000001.share.tmp", hub.state);
+	ck_assert_int_ne(access(path, F_OK), 0);
+}
+END_TEST
+
+START_TEST(test_connection_limits)
+{
+	hubt_upload_t upload;
+	hubt_client_t other;
+
+	hubt_hub_arg(&hub, "--max-connections");
+	hubt_hub_arg(&hub, "1");
+	hubt_hub_arg(&hub, "--idle-timeout");
+	hubt_hub_arg(&hub, "1");
+	hubt_hub_start(&hub);
+	hubt_client_open(&alice, bundle, "kp-a", "h1", hub.port);
+	hubt_make_upload(&alice, "kp-b", &upload);
+	hubt_send(&alice, upload.raw, upload.len);
+	hubt_expect(&alice, DSKE_ACK, 0, NULL);
+	/* a second connection is refused while the first is open */
+	hubt_client_open(&other, bundle, "kp-b", "h1", hub.port);
+	hubt_expect_closed(&other);
+	hubt_client_close(&other);
+	ck_assert(hubt_log_has(&hub, "refusing another"));
+	/* an idle connection is closed after a second */
+	hubt_expect_closed(&alice);
+	hubt_client_open(&bob, bundle, "kp-b", "h1", hub.port);
+	request(&bob, upload.secret_id);
+	hubt_expect(&bob, DSKE_KEY_INSTRUCTION, 0, NULL);
+}
+END_TEST
+
 START_TEST(test_modes)
 {
 	char path[512];
@@ -286,6 +341,8 @@ Suite *hubt_store_suite(void)
 	tcase_add_test(tc, test_delivery_survives);
 	tcase_add_test(tc, test_expiry);
 	tcase_add_test(tc, test_expired_while_down);
+	tcase_add_test(tc, test_leftovers);
+	tcase_add_test(tc, test_connection_limits);
 	tcase_add_test(tc, test_modes);
 	tcase_add_test(tc, test_wrong_hub);
 	tcase_add_test(tc, test_config_file);
