@@ -48,7 +48,7 @@ typedef enum {
 	REC_CURSOR = 1,
 	/** a range of the other table taken: start a, count b */
 	REC_CLAIM = 2,
-	/** last counter sent / accepted: a */
+	/** counters reserved for sending up to a / last accepted: a */
 	REC_SENT = 3,
 	REC_RECEIVED = 4,
 	/** what a compaction keeps: consumed ranges and the cursor, whose
@@ -63,6 +63,8 @@ typedef enum {
  *  scatters its ranges beyond this is refused, not served with an
  *  unbounded state */
 #define RANGES_MAX 65536
+/** counters reserved for sending with one sync */
+#define COUNTER_BLOCK 1024
 /** words read or wiped at once */
 #define CHUNK_WORDS 256
 
@@ -98,8 +100,10 @@ struct private_dske_pair_t {
 	bool dir_unsynced;
 	/** next own word to hand out */
 	uint64_t cursor;
-	/** last counters sent and accepted */
+	/** last counter sent, counters reserved for sending (on disk), last
+	 *  counter accepted */
 	uint64_t sent;
+	uint64_t reserved;
 	uint64_t received;
 	/** consumed ranges of the other table, sorted, disjoint, merged */
 	range_t *ranges;
@@ -217,7 +221,7 @@ static bool compact(private_dske_pair_t *this)
 	rec_encode(rec, REC_BASE_CURSOR, this->cursor, 0);
 	ok = ok && full_io(fd, rec, REC_LEN, end, true);
 	end += REC_LEN;
-	rec_encode(rec, REC_SENT, this->sent, 0);
+	rec_encode(rec, REC_SENT, this->reserved, 0);
 	ok = ok && full_io(fd, rec, REC_LEN, end, true);
 	end += REC_LEN;
 	rec_encode(rec, REC_RECEIVED, this->received, 0);
@@ -487,11 +491,21 @@ static uint64_t remaining(dske_pair_t *public)
 static bool next_counter(dske_pair_t *public, uint64_t *counter)
 {
 	private_dske_pair_t *this = (private_dske_pair_t*)public;
+	uint64_t reserved;
 
-	if (this->sent == UINT64_MAX ||
-		!append(this, REC_SENT, this->sent + 1, 0))
+	if (this->sent == UINT64_MAX)
 	{
 		return false;
+	}
+	if (this->sent == this->reserved)
+	{	/* one sync for a block of frames: a crash skips what is left */
+		reserved = this->sent + COUNTER_BLOCK < this->sent ?
+				   UINT64_MAX : this->sent + COUNTER_BLOCK;
+		if (!append(this, REC_SENT, reserved, 0))
+		{
+			return false;
+		}
+		this->reserved = reserved;
 	}
 	*counter = ++this->sent;
 	maybe_compact(this);
@@ -930,11 +944,12 @@ static bool replay(private_dske_pair_t *this, const uint8_t *rec,
 			}
 			return true;
 		case REC_SENT:
-			if (a < this->sent)
+			if (a < this->reserved)
 			{
 				return false;
 			}
-			this->sent = a;
+			/* whatever was sent from a block before, the next is above */
+			this->sent = this->reserved = a;
 			return true;
 		case REC_RECEIVED:
 			if (a < this->received)
@@ -971,9 +986,13 @@ static bool load_state(private_dske_pair_t *this, char *err, size_t err_len)
 	if (st.st_size < (off_t)sizeof(state_magic))
 	{	/* new, or torn while it was created */
 		this->state_end = sizeof(state_magic);
-		return compact(this) ||
-			   (snprintf(err, err_len, "cannot write " STATE_NAME ": %s",
-						 strerror(errno)), false);
+		if (!compact(this))
+		{
+			snprintf(err, err_len, "cannot write " STATE_NAME ": %s",
+					 strerror(errno));
+			return false;
+		}
+		return true;
 	}
 	if (!full_io(this->state_fd, rec, sizeof(state_magic), 0, false) ||
 		memcmp(rec, state_magic, sizeof(state_magic)) != 0)

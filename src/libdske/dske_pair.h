@@ -92,7 +92,8 @@ struct dske_pair_t {
 
 	/**
 	 * The counter for the next frame we send, persisted before it is
-	 * returned.
+	 * returned (counters are reserved on disk in blocks: after a restart
+	 * the next counter may skip what a block had left).
 	 */
 	bool (*next_counter)(dske_pair_t *this, uint64_t *counter);
 

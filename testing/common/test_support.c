@@ -12,10 +12,14 @@
 #include <check.h>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -94,6 +98,66 @@ bool test_port_accepts(unsigned port)
 		close(fd);
 	}
 	return ok;
+}
+
+pid_t test_spawn(char *const argv[], const char *log)
+{
+	pid_t parent = getpid(), pid;
+	int fd;
+
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+	{
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+		{
+			_exit(127);
+		}
+		fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+void test_wait_listening(pid_t pid, unsigned port, const char *log)
+{
+	int i;
+
+	for (i = 0; i < 500 && !test_port_accepts(port); i++)
+	{
+		ck_assert_msg(waitpid(pid, NULL, WNOHANG) == 0, "%s exited, see %s",
+					  log, log);
+		test_sleep_ms(10);
+	}
+	ck_assert_msg(test_port_accepts(port), "no listener on port %u, see %s",
+				  port, log);
+}
+
+int test_wait_exit(pid_t pid, long ms)
+{
+	long long deadline = test_now_ms() + ms;
+	int status;
+
+	while (test_now_ms() < deadline)
+	{
+		if (waitpid(pid, &status, WNOHANG) == pid)
+		{
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+		}
+		test_sleep_ms(10);
+	}
+	test_stop(pid, SIGKILL);
+	return -1;
+}
+
+void test_stop(pid_t pid, int sig)
+{
+	kill(pid, sig);
+	waitpid(pid, NULL, 0);
 }
 
 long long test_now_ms(void)

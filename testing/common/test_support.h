@@ -15,6 +15,7 @@
 #define TEST_SUPPORT_H_
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 /**
  * Make the test credentials in an existing directory with openssl(1):
@@ -46,6 +47,35 @@ int test_listen(unsigned *port);
  * Whether something accepts TCP connections on 127.0.0.1:port.
  */
 bool test_port_accepts(unsigned port);
+
+/**
+ * Start a program with its output appended to a log file; it dies with
+ * the test process (a failed test exits without its teardown).
+ *
+ * @param argv		program and arguments, NULL-terminated
+ * @return			its process ID
+ */
+pid_t test_spawn(char *const argv[], const char *log);
+
+/**
+ * Wait until a spawned server accepts connections on 127.0.0.1:port
+ * (ck_assert if it exits or does not listen within 5 s).
+ */
+void test_wait_listening(pid_t pid, unsigned port, const char *log);
+
+/**
+ * Wait for a spawned program to exit.
+ *
+ * @param ms		how long to wait; then it is killed
+ * @return			its exit status (128 if killed by a signal), -1 if
+ *					it did not exit in time
+ */
+int test_wait_exit(pid_t pid, long ms);
+
+/**
+ * Stop a spawned program with a signal and wait for it.
+ */
+void test_stop(pid_t pid, int sig);
 
 /**
  * Monotonic time in ms.

@@ -8,6 +8,7 @@
  */
 
 #include "kp_config.h"
+#include "kp_conffile.h"
 #include "kp_fault.h"
 #include "kp_sae.h"
 
@@ -40,8 +41,6 @@
 /** keys per ETSI GS QKD 014 request: default and most configurable */
 #define DEFAULT_ETSI_MAX_KEYS 16
 #define ETSI_MAX_KEYS_MAX 64
-/** longest line of a config file */
-#define CONFIG_LINE_MAX 4096
 
 static void usage(FILE *out)
 {
@@ -690,109 +689,19 @@ static bool apply(kp_config_t *config, int opt, const char *arg, bool nested)
 	}
 }
 
-static char *trim(char *s)
+static bool apply_nested(void *ctx, int opt, const char *arg)
 {
-	char *end;
-
-	while (isspace((unsigned char)*s))
-	{
-		s++;
-	}
-	end = s + strlen(s);
-	while (end > s && isspace((unsigned char)end[-1]))
-	{
-		*--end = '\0';
-	}
-	return s;
+	return apply(ctx, opt, arg, true);
 }
 
-/**
- * One config line: "name = value", "name" for a flag, or a comment.
- */
-static bool apply_line(kp_config_t *config, char *line)
+static bool apply_args(void *ctx, int opt, const char *arg)
 {
-	const struct option *option;
-	char *name, *value = NULL, *eq;
-
-	name = trim(line);
-	if (!*name || *name == '#')
-	{
-		return true;
-	}
-	eq = strchr(name, '=');
-	if (eq)
-	{
-		*eq = '\0';
-		value = trim(eq + 1);
-		name = trim(name);
-	}
-	for (option = options; option->name; option++)
-	{
-		if (strcmp(option->name, name) == 0)
-		{
-			break;
-		}
-	}
-	if (!option->name || option->val == 'h')
-	{
-		fprintf(stderr, "unknown option '%s'\n", name);
-		return false;
-	}
-	if (option->has_arg == no_argument)
-	{
-		if (value && strcmp(value, "yes") != 0)
-		{
-			fprintf(stderr, "'%s' is a flag: write it alone or '= yes'\n",
-					name);
-			return false;
-		}
-		return apply(config, option->val, NULL, true);
-	}
-	if (!value || !*value)
-	{
-		fprintf(stderr, "'%s' wants a value\n", name);
-		return false;
-	}
-	return apply(config, option->val, value, true);
+	return apply(ctx, opt, arg, false);
 }
 
 static bool read_config_file(kp_config_t *config, const char *path)
 {
-	char line[CONFIG_LINE_MAX];
-	unsigned number = 0;
-	bool ok = true;
-	FILE *file;
-
-	file = fopen(path, "re");
-	if (!file)
-	{
-		fprintf(stderr, "cannot open config file %s: %m\n", path);
-		return false;
-	}
-	while (ok && fgets(line, sizeof(line), file))
-	{
-		number++;
-		if (!strchr(line, '\n') && !feof(file))
-		{
-			fprintf(stderr, "line too long\n");
-			ok = false;
-		}
-		else
-		{
-			ok = apply_line(config, line);
-		}
-		if (!ok)
-		{
-			fprintf(stderr, "  in %s, line %u\n", path, number);
-		}
-	}
-	if (ok && ferror(file))
-	{
-		fprintf(stderr, "cannot read config file %s\n", path);
-		ok = false;
-	}
-	fclose(file);
-	return ok;
+	return kp_conffile_read(path, options, apply_nested, config);
 }
 
 kp_peer_t *kp_config_find_peer(kp_config_t *config, const char *system_id)
@@ -947,7 +856,7 @@ static bool check(kp_config_t *config)
 kp_config_t *kp_config_parse(int argc, char *argv[])
 {
 	kp_config_t *config;
-	int opt;
+	kp_args_t args;
 
 	config = calloc(1, sizeof(*config));
 	if (!config)
@@ -967,34 +876,16 @@ kp_config_t *kp_config_parse(int argc, char *argv[])
 	config->etsi_max_keys = DEFAULT_ETSI_MAX_KEYS;
 	parse_host_port(DEFAULT_LISTEN, &config->listen_host, &config->listen_port);
 
-	while ((opt = getopt_long(argc, argv, "vh", options, NULL)) != -1)
+	args = kp_conffile_args(argc, argv, options, apply_args, usage, config);
+	if (args == KP_ARGS_HELP)
 	{
-		if (opt == 'h')
-		{
-			usage(stdout);
-			kp_config_destroy(config);
-			exit(0);
-		}
-		if (opt == '?' || opt == ':')
-		{
-			usage(stderr);
-			goto err;
-		}
-		if (!apply(config, opt, optarg, false))
-		{
-			goto err;
-		}
+		kp_config_destroy(config);
+		exit(0);
 	}
-	if (optind != argc)
-	{
-		usage(stderr);
-		goto err;
-	}
-	if (check(config))
+	if (args == KP_ARGS_OK && check(config))
 	{
 		return config;
 	}
-err:
 	kp_config_destroy(config);
 	return NULL;
 }

@@ -14,16 +14,14 @@
 #include "kp.h"
 #include "kp_api.h"
 #include "kp_log.h"
+#include "kp_protect.h"
 #include "kp_pool.h"
 #include "kp_sync.h"
 
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 
 #include <event2/event.h>
 
@@ -76,26 +74,6 @@ static void stop(evutil_socket_t sig, short what, void *arg)
 }
 
 /**
- * Keys live in this process: no core dumps, no ptrace by other processes
- * of the user, optionally no swapping. Files we create are private.
- */
-static bool protect_process(kp_config_t *config)
-{
-	struct rlimit none = {};
-
-	umask(077);
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	setrlimit(RLIMIT_CORE, &none);
-	if (config->mlock && mlockall(MCL_CURRENT | MCL_FUTURE) != 0)
-	{
-		kp_log(KP_LOG_ERROR, "--mlock: cannot lock memory: %m (raise "
-			   "LimitMEMLOCK/ulimit -l)");
-		return false;
-	}
-	return true;
-}
-
-/**
  * Every connection costs a file descriptor: raise the soft limit as far as
  * allowed and keep the connection limit below it.
  */
@@ -144,7 +122,7 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 	kp_log_set_level(kp.config->log_level);
-	if (!protect_process(kp.config))
+	if (!kp_protect_process(kp.config->mlock))
 	{
 		goto out;
 	}

@@ -189,67 +189,27 @@ void kpt_pair_init_peers(kpt_kp_t kps[2], const char *alice_peer,
 
 static pid_t spawn(kpt_kp_t *kp)
 {
-	pid_t parent = getpid(), pid;
-	int fd;
-
 	kp->argv[kp->argc] = NULL;
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0)
-	{	/* a failed test exits without teardown: take the KP with it */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-		{
-			_exit(127);
-		}
-		fd = open(kp->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		execv(kp->argv[0], kp->argv);
-		_exit(127);
-	}
-	return pid;
+	return test_spawn(kp->argv, kp->log);
 }
 
 void kpt_kp_start(kpt_kp_t *kp)
 {
-	int i;
-
 	ck_assert_int_eq(kp->pid, 0);
 	kp->pid = spawn(kp);
-	for (i = 0; i < 500 && !test_port_accepts(kp->port); i++)
-	{
-		ck_assert_msg(waitpid(kp->pid, NULL, WNOHANG) == 0,
-					  "KP %s exited, see %s", kp->name, kp->log);
-		test_sleep_ms(10);
-	}
-	ck_assert_msg(test_port_accepts(kp->port), "KP %s does not listen", kp->name);
+	test_wait_listening(kp->pid, kp->port, kp->log);
 }
 
 int kpt_kp_run(kpt_kp_t *kp)
 {
-	pid_t pid = spawn(kp);
-	int status, i;
-
-	for (i = 0; i < 100; i++)
-	{
-		if (waitpid(pid, &status, WNOHANG) == pid)
-		{
-			return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-		}
-		test_sleep_ms(10);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-	return -1;
+	return test_wait_exit(spawn(kp), 1000);
 }
 
 void kpt_kp_stop(kpt_kp_t *kp, int sig)
 {
 	if (kp->pid > 0)
 	{
-		kill(kp->pid, sig);
-		waitpid(kp->pid, NULL, 0);
+		test_stop(kp->pid, sig);
 		kp->pid = 0;
 	}
 }

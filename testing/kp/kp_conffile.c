@@ -1,0 +1,156 @@
+/*
+ * Copyright (C) 2026 strongswan-skip authors
+ *
+ * This program is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the
+ * Free Software Foundation; either version 2 of the License, or (at your
+ * option) any later version.
+ */
+
+#include "kp_conffile.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+/** longest line of a config file */
+#define CONFIG_LINE_MAX 4096
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+	{
+		s++;
+	}
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+	{
+		*--end = '\0';
+	}
+	return s;
+}
+
+/**
+ * One config line: "name = value", "name" for a flag, or a comment.
+ */
+static bool apply_line(const struct option *options, kp_conffile_apply_t apply,
+					   void *ctx, char *line)
+{
+	const struct option *option;
+	char *name, *value = NULL, *eq;
+
+	name = trim(line);
+	if (!*name || *name == '#')
+	{
+		return true;
+	}
+	eq = strchr(name, '=');
+	if (eq)
+	{
+		*eq = '\0';
+		value = trim(eq + 1);
+		name = trim(name);
+	}
+	for (option = options; option->name; option++)
+	{
+		if (strcmp(option->name, name) == 0)
+		{
+			break;
+		}
+	}
+	if (!option->name || strcmp(option->name, "help") == 0)
+	{
+		fprintf(stderr, "unknown option '%s'\n", name);
+		return false;
+	}
+	if (option->has_arg == no_argument)
+	{
+		if (value && strcmp(value, "yes") != 0)
+		{
+			fprintf(stderr, "'%s' is a flag: write it alone or '= yes'\n",
+					name);
+			return false;
+		}
+		return apply(ctx, option->val, NULL);
+	}
+	if (!value || !*value)
+	{
+		fprintf(stderr, "'%s' wants a value\n", name);
+		return false;
+	}
+	return apply(ctx, option->val, value);
+}
+
+bool kp_conffile_read(const char *path, const struct option *options,
+					  kp_conffile_apply_t apply, void *ctx)
+{
+	char line[CONFIG_LINE_MAX];
+	unsigned number = 0;
+	bool ok = true;
+	FILE *file;
+
+	file = fopen(path, "re");
+	if (!file)
+	{
+		fprintf(stderr, "cannot open config file %s: %m\n", path);
+		return false;
+	}
+	while (ok && fgets(line, sizeof(line), file))
+	{
+		number++;
+		if (!strchr(line, '\n') && !feof(file))
+		{
+			fprintf(stderr, "line too long\n");
+			ok = false;
+		}
+		else
+		{
+			ok = apply_line(options, apply, ctx, line);
+		}
+		if (!ok)
+		{
+			fprintf(stderr, "  in %s, line %u\n", path, number);
+		}
+	}
+	if (ok && ferror(file))
+	{
+		fprintf(stderr, "cannot read config file %s\n", path);
+		ok = false;
+	}
+	fclose(file);
+	return ok;
+}
+
+kp_args_t kp_conffile_args(int argc, char *argv[],
+						   const struct option *options,
+						   kp_conffile_apply_t apply, void (*usage)(FILE *out),
+						   void *ctx)
+{
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "vh", options, NULL)) != -1)
+	{
+		if (opt == 'h')
+		{
+			usage(stdout);
+			return KP_ARGS_HELP;
+		}
+		if (opt == '?' || opt == ':')
+		{
+			usage(stderr);
+			return KP_ARGS_ERROR;
+		}
+		if (!apply(ctx, opt, optarg))
+		{
+			return KP_ARGS_ERROR;
+		}
+	}
+	if (optind != argc)
+	{
+		usage(stderr);
+		return KP_ARGS_ERROR;
+	}
+	return KP_ARGS_OK;
+}
