@@ -14,7 +14,7 @@
 #include "kp_made.h"
 #include "kp_request.h"
 #include "kp_sae.h"
-#include "kp_sync.h"
+#include "kp_sync_mode.h"
 
 #include <skip_json.h>
 #include <skip_key.h>
@@ -28,8 +28,6 @@
 
 /** prefix of every path of the API */
 #define ETSI_PREFIX "/api/v1/keys/"
-/** keyIds of the keys we make: 128 bit, shown as UUIDs */
-#define KEY_ID_BYTES 16
 /** most keys per request, as kp_config.c allows */
 #define ETSI_KEYS_MAX 64
 /** client names bound to keys for an SAE: "sae:" SAE ID */
@@ -38,10 +36,7 @@
 /**
  * A key of an enc_keys request on its way to the peer KP.
  */
-typedef struct {
-	char key_id[KP_ETSI_KEY_ID_HEX + 1];
-	uint8_t key[KP_MAX_BITS / 8];
-} new_key_t;
+typedef kp_sync_new_t new_key_t;
 
 /**
  * An enc_keys request waiting for the peer KP to store its keys.
@@ -325,7 +320,6 @@ static void enc_keys(kp_t *kp, struct evhttp_request *req, const char *client,
 					 kp_sae_t *slave)
 {
 	kp_etsi_limits_t limits = limits_of(kp->config);
-	uint8_t id[KEY_ID_BYTES];
 	kp_etsi_key_req_t kr;
 	const char *err;
 	kp_peer_t *peer;
@@ -372,14 +366,15 @@ static void enc_keys(kp_t *kp, struct evhttp_request *req, const char *client,
 	strcpy(batch->slave, slave->id);
 	for (i = 0; i < kr.number; i++)
 	{
-		if (RAND_bytes(id, sizeof(id)) != 1 ||
-			RAND_priv_bytes(batch->keys[i].key, (int)batch->len) != 1)
+		if (!kp_sync_new_key_id(batch->keys[i].key_id))
 		{
 			batch_destroy(batch);
 			kp_etsi_send_error(req, 503, "random number generator failed");
 			return;
 		}
-		skip_hex_encode(id, sizeof(id), batch->keys[i].key_id);
+		batch->keys[i].len = batch->len;
+		strcpy(batch->keys[i].master, caller->id);
+		strcpy(batch->keys[i].slave, slave->id);
 	}
 	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
 								  batch_closed, batch);
@@ -388,9 +383,8 @@ static void enc_keys(kp_t *kp, struct evhttp_request *req, const char *client,
 	batch->waiting = kr.number + 1;
 	for (i = 0; i < kr.number; i++)
 	{
-		kp_sync_push_sae(kp, peer, slave->system_id, batch->keys[i].key_id,
-						 batch->keys[i].key, batch->len, caller->id,
-						 slave->id, key_synced, batch);
+		kp_sync_make(kp, peer, slave->system_id, &batch->keys[i], key_synced,
+					 batch);
 	}
 	key_synced(batch, true, NULL, 0);
 }
