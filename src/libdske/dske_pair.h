@@ -34,6 +34,11 @@
  * of the other side's table is accepted once: in bounds, overlapping no
  * consumed range, recorded as consumed durably, then overwritten and
  * synced, whatever the outcome of the tag check that follows.
+ *
+ * Every file must belong to us and be mode 0600 (no group or other
+ * access), the directory 0700; an open pair locks its directory (flock),
+ * so a second process (or a second open) is refused. A pair is not
+ * thread-safe.
  */
 
 #ifndef DSKE_PAIR_H_
@@ -41,6 +46,9 @@
 
 #include "dske_frame.h"
 #include "dske_gf128.h"
+
+/** longest client or hub name */
+#define DSKE_PAIR_NAME_MAX 64
 
 /**
  * Which side of the pair this is.
@@ -110,6 +118,16 @@ struct dske_pair_t {
 	uint64_t (*get_hub_id)(dske_pair_t *this);
 
 	/**
+	 * The client's name (pair.conf).
+	 */
+	const char *(*get_client_name)(dske_pair_t *this);
+
+	/**
+	 * The hub's name (pair.conf).
+	 */
+	const char *(*get_hub_name)(dske_pair_t *this);
+
+	/**
 	 * The ID this hub assigned to a client, by name (from the clients file).
 	 *
 	 * @return			false if the hub does not know that client
@@ -136,9 +154,16 @@ dske_pair_t *dske_pair_open(const char *dir, dske_side_t side,
 							char *err, size_t err_len);
 
 /**
+ * Whether a client or hub name is valid: 1-64 of [A-Za-z0-9._-], not "."
+ * or "..".
+ */
+bool dske_pair_name_valid(const char *name);
+
+/**
  * Create a pair directory with fresh random tables and wrap key (the
- * generator of registration bundles; RAND_priv_bytes); the clients file is
- * written by the bundle generator, which knows all of a hub's clients.
+ * generator of registration bundles; RAND_priv_bytes); its clients file
+ * names only this pair's client: the bundle generator, which knows all of
+ * a hub's clients, replaces it.
  *
  * @param words		words per table
  */
