@@ -11,6 +11,7 @@
 #include "kp_fault.h"
 #include "kp_sae.h"
 
+#include <dske_pair.h>
 #include <dske_shamir.h>
 
 #include <skip_key.h>
@@ -483,12 +484,10 @@ static bool add_dske_peer(kp_config_t *config, const char *arg)
 				"hubs know one client per peer)\n", id);
 		goto out;
 	}
-	if (!*client || strlen(client) > 64 ||
-		strspn(client, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-			   "0123456789._-") != strlen(client))
+	if (!dske_pair_name_valid(client))
 	{
-		fprintf(stderr, "--dske-peer %s: invalid client name '%s' (1 to 64 "
-				"of A-Z a-z 0-9 . _ -)\n", id, client);
+		fprintf(stderr, "--dske-peer %s: invalid client name '%s' (1 to %d "
+				"of A-Z a-z 0-9 . _ -)\n", id, client, DSKE_PAIR_NAME_MAX);
 		goto out;
 	}
 	peers = realloc(config->peers, (config->peer_count + 1) * sizeof(*peers));

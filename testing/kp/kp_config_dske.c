@@ -9,6 +9,7 @@
 
 #include "kp_config.h"
 
+#include <dske_pair.h>
 #include <dske_shamir.h>
 
 #include <ctype.h>
@@ -16,30 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/** longest hub or client name (as the registration bundles write them) */
-#define NAME_MAX_LEN 64
-
-/**
- * A hub or client name of a registration bundle: 1-64 of [A-Za-z0-9._-].
- */
-static bool name_valid(const char *name)
-{
-	size_t len = strlen(name), i;
-
-	if (!len || len > NAME_MAX_LEN)
-	{
-		return false;
-	}
-	for (i = 0; i < len; i++)
-	{
-		if (!isalnum((unsigned char)name[i]) && !strchr("._-", name[i]))
-		{
-			return false;
-		}
-	}
-	return true;
-}
 
 static bool parse_index(const char *arg, unsigned *out)
 {
@@ -77,10 +54,10 @@ bool kp_config_add_hub(kp_config_t *config, const char *arg)
 	{
 		fprintf(stderr, "--dske-hub wants NAME,HOST:PORT,INDEX,DIR\n");
 	}
-	else if (!name_valid(name))
+	else if (!dske_pair_name_valid(name))
 	{
 		fprintf(stderr, "--dske-hub: invalid hub name '%s' (1 to %d of "
-				"A-Z a-z 0-9 . _ -)\n", name, NAME_MAX_LEN);
+				"A-Z a-z 0-9 . _ -)\n", name, DSKE_PAIR_NAME_MAX);
 	}
 	else if (!parse_index(index, &hub.index))
 	{

@@ -375,10 +375,10 @@ static void answered(void *ctx, const dske_msg_t *msg, const uint8_t *raw,
 	{	/* every hub answered */
 		char reason[700];
 
-		if (!rebuild->count &&
-			rebuild->unknown > rebuild->peer->kp->hubs->count -
-								rebuild->peer->peer->dske_k)
-		{	/* fewer than k hubs could have a share of it */
+		if (rebuild->unknown > rebuild->peer->kp->hubs->count -
+							   rebuild->peer->peer->dske_k)
+		{	/* fewer than k hubs could have a share of it: unknown, or
+			 * delivered before (a late share may still come, alone) */
 			finish(rebuild, KP_PULL_NOT_FOUND, NULL);
 		}
 		else

@@ -86,8 +86,9 @@ static void check_done(upload_t *upload)
 	else if (upload->acks + upload->pending < upload->k)
 	{	/* the answers still to come cannot make up k */
 		upload->finished = true;
-		snprintf(reason, sizeof(reason), "only %u of %u DSKE hub(s) took "
-				 "their share, %u needed (%s)", upload->acks, upload->n,
+		snprintf(reason, sizeof(reason), "%u of %u DSKE hub(s) failed, "
+				 "fewer than the %u needed can take their share (%s)",
+				 upload->n - upload->acks - upload->pending, upload->n,
 				 upload->k, upload->reasons);
 		skip_memwipe(upload->key->key, sizeof(upload->key->key));
 		upload->key->status = 503;
