@@ -477,60 +477,167 @@ static json_object *take_keys(kp_t *kp, struct evhttp_request *req,
 }
 
 /**
- * GET|POST dec_keys: hand out keys the master SAE made for the caller.
+ * A dec_keys request waiting for keys the store lacks to be fetched
+ * (kp_sync_pull()).
  */
-static void dec_keys(kp_t *kp, struct evhttp_request *req, const char *client,
-					 const kp_faults_t *faults, kp_sae_t *caller,
-					 kp_sae_t *master)
-{
+typedef struct {
+	kp_t *kp;
+	/** NULL once the SAE's connection closed */
+	struct evhttp_request *req;
+	kp_faults_t faults;
+	char caller[KP_SAE_ID_MAX + 1];
+	kp_sae_t *master;
 	char ids[ETSI_KEYS_MAX][KP_ETSI_KEY_ID_HEX + 1];
-	json_object *keys, *obj;
-	const char *err;
-	size_t i, j, n, len;
-	char *body;
+	size_t n;
+	/** pulls not answered yet (one more while they are started) */
+	unsigned waiting;
+	/** why a pull failed, empty if none did */
+	char failed[256];
+} fetch_t;
 
-	if (!take_body(req, &body, &len))
+static void fetch_closed(struct evhttp_connection *conn, void *arg)
+{
+	fetch_t *fetch = arg;
+
+	fetch->req = NULL;
+}
+
+/**
+ * Every key is in the store or not: check and hand them out.
+ */
+static void fetch_done(fetch_t *fetch)
+{
+	struct evhttp_request *req = fetch->req;
+	json_object *keys, *obj;
+	size_t i;
+
+	if (req)
 	{
+		evhttp_connection_set_closecb(evhttp_request_get_connection(req),
+									  NULL, NULL);
+	}
+	if (!req)
+	{
+		kp_log(KP_LOG_INFO, "SAE %s left before its keys were fetched",
+			   fetch->caller);
+		free(fetch);
 		return;
 	}
-	err = kp_etsi_parse_key_ids(body, len, query_of(req), ids,
-								kp->config->etsi_max_keys, &n);
-	free_body(body, len);
-	if (err)
+	if (fetch->failed[0])
 	{
-		kp_etsi_send_error(req, 400, err);
-		return;
-	}
-	if (!kp_authz_remote(kp->config, client, master->system_id))
-	{
-		kp_log(KP_LOG_INFO, "%s may not use '%s' (SAE %s)", client,
-			   master->system_id, master->id);
-		kp_http_send_json(req, 401, kp_etsi_error_json("unauthorized"));
+		kp_etsi_send_error(req, 503, fetch->failed);
+		free(fetch);
 		return;
 	}
 	/* all checked before any is taken */
-	for (i = 0; i < n; i++)
+	for (i = 0; i < fetch->n; i++)
 	{
-		for (j = 0; j < i; j++)
+		if (!may_take(fetch->kp, req, fetch->caller, fetch->master,
+					  fetch->ids[i]))
 		{
-			if (strcmp(ids[i], ids[j]) == 0)
-			{
-				kp_etsi_send_error(req, 400, "key_ID given twice");
-				return;
-			}
-		}
-		if (!may_take(kp, req, caller->id, master, ids[i]))
-		{
+			free(fetch);
 			return;
 		}
 	}
-	keys = take_keys(kp, req, faults, caller->id, master, ids, n);
+	keys = take_keys(fetch->kp, req, &fetch->faults, fetch->caller,
+					 fetch->master, fetch->ids, fetch->n);
 	if (keys)
 	{
 		obj = json_object_new_object();
 		json_object_object_add(obj, "keys", keys);
 		kp_http_send_secret(req, 200, obj);
 	}
+	free(fetch);
+}
+
+static void key_pulled(void *ctx, kp_pull_result_t result, const char *reason)
+{
+	fetch_t *fetch = ctx;
+
+	if (result == KP_PULL_FAILED && !fetch->failed[0])
+	{
+		snprintf(fetch->failed, sizeof(fetch->failed), "key not available: "
+				 "%s", reason);
+	}
+	if (--fetch->waiting == 0)
+	{
+		fetch_done(fetch);
+	}
+}
+
+/**
+ * GET|POST dec_keys: hand out keys the master SAE made for the caller,
+ * fetched first if the peer's mode can (DSKE).
+ */
+static void dec_keys(kp_t *kp, struct evhttp_request *req, const char *client,
+					 const kp_faults_t *faults, kp_sae_t *caller,
+					 kp_sae_t *master)
+{
+	const char *err, *bound, *made_by;
+	kp_peer_t *peer;
+	fetch_t *fetch;
+	size_t i, j, len;
+	char *body;
+
+	fetch = calloc(1, sizeof(*fetch));
+	if (!fetch)
+	{
+		kp_etsi_send_error(req, 503, "out of memory");
+		return;
+	}
+	if (!take_body(req, &body, &len))
+	{
+		free(fetch);
+		return;
+	}
+	err = kp_etsi_parse_key_ids(body, len, query_of(req), fetch->ids,
+								kp->config->etsi_max_keys, &fetch->n);
+	free_body(body, len);
+	if (err)
+	{
+		free(fetch);
+		kp_etsi_send_error(req, 400, err);
+		return;
+	}
+	if (!kp_authz_remote(kp->config, client, master->system_id))
+	{
+		free(fetch);
+		kp_log(KP_LOG_INFO, "%s may not use '%s' (SAE %s)", client,
+			   master->system_id, master->id);
+		kp_http_send_json(req, 401, kp_etsi_error_json("unauthorized"));
+		return;
+	}
+	for (i = 0; i < fetch->n; i++)
+	{
+		for (j = 0; j < i; j++)
+		{
+			if (strcmp(fetch->ids[i], fetch->ids[j]) == 0)
+			{
+				free(fetch);
+				kp_etsi_send_error(req, 400, "key_ID given twice");
+				return;
+			}
+		}
+	}
+	fetch->kp = kp;
+	fetch->req = req;
+	fetch->faults = *faults;
+	fetch->master = master;
+	snprintf(fetch->caller, sizeof(fetch->caller), "%s", caller->id);
+	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
+								  fetch_closed, fetch);
+	peer = kp_config_find_peer(kp->config, master->system_id);
+	fetch->waiting = 1;
+	for (i = 0; peer && !faults->empty && i < fetch->n; i++)
+	{	/* a key not bound to an SAE here was never stored here */
+		if (!kp_made_find(kp->made, fetch->ids[i], time(NULL), &bound,
+						  &made_by))
+		{
+			fetch->waiting++;
+			kp_sync_pull(kp, peer, fetch->ids[i], key_pulled, fetch);
+		}
+	}
+	key_pulled(fetch, KP_PULL_OK, NULL);
 }
 
 void kp_etsi_dispatch(kp_t *kp, struct evhttp_request *req,

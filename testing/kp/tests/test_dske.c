@@ -257,6 +257,69 @@ START_TEST(test_dske_kill9)
 END_TEST
 
 /**
+ * The first key of an ETSI 014 key container: key_ID and key.
+ */
+static void etsi_key(kpt_resp_t *resp, char *id, char *key)
+{
+	json_object *array, *first, *value;
+
+	ck_assert_msg(resp->code == 200, "%s: %ld %s", resp->what, resp->code,
+				  resp->body);
+	ck_assert(json_object_object_get_ex(resp->json, "keys", &array));
+	first = json_object_array_get_idx(array, 0);
+	ck_assert(json_object_object_get_ex(first, "key_ID", &value));
+	strcpy(id, json_object_get_string(value));
+	ck_assert(json_object_object_get_ex(first, "key", &value));
+	strcpy(key, json_object_get_string(value));
+	kpt_resp_clear(resp);
+}
+
+/**
+ * ETSI 014 through the hubs: Bob rebuilds the key on dec_keys and binds it
+ * to the slave SAE (another SAE behind Bob may not take it).
+ */
+START_TEST(test_dske_etsi)
+{
+	char id[100], key[200], id2[100], key2[200];
+	kpt_client_t a, b;
+	kpt_resp_t resp;
+	size_t i;
+
+	init(WORDS);
+	kpt_kp_arg(&kps[0], "--sae");
+	kpt_kp_arg(&kps[0], "sae-a,Alice,cert:/CN=gw-a");
+	kpt_kp_arg(&kps[0], "--sae");
+	kpt_kp_arg(&kps[0], "sae-b,Bob");
+	kpt_kp_arg(&kps[1], "--sae");
+	kpt_kp_arg(&kps[1], "sae-a,Alice");
+	kpt_kp_arg(&kps[1], "--sae");
+	kpt_kp_arg(&kps[1], "sae-b,Bob,cert:/CN=gw-b");
+	for (i = 0; i < HUBS; i++)
+	{
+		kpt_hub_start(&hubs[i], KPT_HUB_HONEST);
+	}
+	kpt_kp_start(&kps[0]);
+	kpt_kp_start(&kps[1]);
+	kpt_client_gw(&a, &kps[0], 0, KPT_CERT);
+	kpt_client_gw(&b, &kps[1], 1, KPT_CERT);
+	kpt_request(&a, &resp, "GET", "/api/v1/keys/sae-b/enc_keys");
+	etsi_key(&resp, id, key);
+	kpt_request(&b, &resp, "GET", "/api/v1/keys/sae-a/dec_keys?key_ID=%s",
+				id);
+	etsi_key(&resp, id2, key2);
+	ck_assert_str_eq(id, id2);
+	ck_assert_str_eq(key, key2);
+	kpt_request(&b, &resp, "GET", "/api/v1/keys/sae-a/dec_keys?key_ID=%s",
+				id);
+	ck_assert_int_eq(resp.code, 400);
+	kpt_resp_clear(&resp);
+	kpt_client_free(&a);
+	kpt_client_free(&b);
+	stop();
+}
+END_TEST
+
+/**
  * Invalid DSKE options stop the KP with a clear message.
  */
 START_TEST(test_dske_options)
@@ -323,6 +386,7 @@ Suite *kpt_dske_suite(void)
 	tcase_add_test(tc, test_dske_replay);
 	tcase_add_test(tc, test_dske_exhausted);
 	tcase_add_test(tc, test_dske_kill9);
+	tcase_add_test(tc, test_dske_etsi);
 	tcase_add_test(tc, test_dske_options);
 	suite_add_tcase(s, tc);
 	return s;
