@@ -1,7 +1,8 @@
 #!/bin/sh
 # Every setting the plugin reads is in conf/skip.opt and every option there
 # is read; every option of skip-client --help and skip-kp --help is in its
-# man page, and every skip-kp option is a key in skip-kp.conf(5).
+# man page, and every skip-kp option is a key in skip-kp.conf(5); the same
+# for skip-hub --help and skip-hub(8).
 top=${srcdir:-.}
 status=0
 fail() {
@@ -65,5 +66,8 @@ if [ -x testing/kp/skip-kp ]; then
 			grep -qE "^\.BI? $o( |\$)" ||
 			fail "skip-kp option --$o is not a key in skip-kp.conf.5"
 	done
+fi
+if [ -x testing/hub/skip-hub ]; then
+	check_program testing/hub/skip-hub "$top/man/skip-hub.8"
 fi
 exit $status

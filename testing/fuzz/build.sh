@@ -17,13 +17,15 @@ sanitize="-fsanitize=address,undefined -fno-sanitize-recover=all"
 pkgs="libcurl json-c libssl libcrypto libevent libevent_openssl"
 cflags="-g -O1 -fno-omit-frame-pointer $sanitize -D_GNU_SOURCE \
 	-DPACKAGE_VERSION=\"fuzz\" -DHAVE_JSON_TOKENER_PB=1 \
-	-I$SKIP_TOP/src/libskip -I$SKIP_TOP/src/plugin -I$SKIP_TOP/testing/kp \
+	-I$SKIP_TOP/src/libskip -I$SKIP_TOP/src/libdske -I$SKIP_TOP/src/plugin \
+	-I$SKIP_TOP/testing/kp \
 	$(pkg-config --cflags $pkgs)"
 libs="$(pkg-config --libs $pkgs) -lpthread"
 
 # the code under test, instrumented for coverage but without libFuzzer's main
 objs=()
-for src in "$SKIP_TOP"/src/libskip/*.c "$SKIP_TOP/src/plugin/skip_wire.c"; do
+for src in "$SKIP_TOP"/src/libskip/*.c "$SKIP_TOP"/src/libdske/*.c \
+		"$SKIP_TOP/src/plugin/skip_wire.c"; do
 	obj=$out/obj/$(basename "${src%.c}").o
 	# shellcheck disable=SC2086
 	clang $cflags -fsanitize=fuzzer-no-link -c "$src" -o "$obj"
