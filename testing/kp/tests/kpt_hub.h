@@ -8,12 +8,11 @@
  */
 
 /**
- * DSKE Security Hubs for the KP's tests: registration bundles made with
- * libdske, and a minimal hub (a child process of the test) that stores
- * shares and relays them as the hub contract says (docs/kp.md "DSKE"),
- * with the faults the tests need: a hub that corrupts the shares it relays
- * (its messages authenticate: a lying hub), one that answers with its
- * previous key instruction again (a replay), one that never answers.
+ * DSKE Security Hubs for the KP's tests: skip-hub processes (testing/hub)
+ * on free loopback ports with a fresh registration bundle, and the faults
+ * the tests need: a hub that corrupts the shares it relays (its messages
+ * authenticate: a lying hub), one that answers with its previous key
+ * instruction again (a replay), one that never answers.
  */
 
 #ifndef KPT_HUB_H_
@@ -44,24 +43,27 @@ typedef struct {
 	char name[16];
 	unsigned index;
 	unsigned port;
-	/** its side of the bundle: one pair directory per client below */
+	/** its side of the bundle (OUT/HUB) */
 	char dir[400];
-	/** running process, 0 if stopped */
-	pid_t pid;
+	/** its process (the KP kit runs it) */
+	kpt_kp_t proc;
 } kpt_hub_t;
 
 /**
- * Make count hubs and a bundle for the clients "kp-alice" and "kp-bob":
- * the hubs' sides in their dir, the clients' sides in
- * kpt_hub_client_dir(hub, client).
+ * Path of the skip-hub binary ($SKIP_HUB, or beside skip-kp's directory).
+ */
+const char *kpt_hub_binary(void);
+
+/**
+ * Make count hubs and their bundle (skip-hub bundle) for the clients
+ * "kp-alice" and "kp-bob".
  *
  * @param words		PSRD words per table
  */
 void kpt_hubs_init(kpt_hub_t *hubs, size_t count, uint64_t words);
 
 /**
- * The pair directory of a client with a hub (a static buffer per call
- * site: copy it).
+ * The pair directory of a client with a hub (rotating static buffers).
  */
 const char *kpt_hub_client_dir(kpt_hub_t *hub, const char *client);
 
