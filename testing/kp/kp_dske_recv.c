@@ -383,12 +383,14 @@ static void answered(void *ctx, const dske_msg_t *msg, const uint8_t *raw,
 		}
 		else
 		{
-			snprintf(reason, sizeof(reason), "%zu valid DSKE share(s), none "
-					 "rebuilt the key (%s)", rebuild->count,
-					 rebuild->reasons[0] ? rebuild->reasons :
-					 "too few hubs have a share");
-			kp_log(KP_LOG_ERROR, "DSKE: key %s from '%s' not rebuilt: %s",
-				   rebuild->key_id, rebuild->peer->peer->system_id, reason);
+			/* short: encryptors show the answer's message if it is */
+			snprintf(reason, sizeof(reason), "%zu valid DSKE share(s) of "
+					 "%u hubs, none rebuilt the key", rebuild->count,
+					 rebuild->sent);
+			kp_log(KP_LOG_ERROR, "DSKE: key %s from '%s' not rebuilt: %s "
+				   "(%s)", rebuild->key_id, rebuild->peer->peer->system_id,
+				   reason, rebuild->reasons[0] ? rebuild->reasons :
+				   "too few hubs have a share");
 			finish(rebuild, KP_PULL_FAILED, reason);
 		}
 	}

@@ -86,10 +86,12 @@ static void check_done(upload_t *upload)
 	else if (upload->acks + upload->pending < upload->k)
 	{	/* the answers still to come cannot make up k */
 		upload->finished = true;
-		snprintf(reason, sizeof(reason), "%u of %u DSKE hub(s) failed, "
-				 "fewer than the %u needed can take their share (%s)",
-				 upload->n - upload->acks - upload->pending, upload->n,
-				 upload->k, upload->reasons);
+		/* short: encryptors show the answer's message if it is */
+		snprintf(reason, sizeof(reason), "%u of %u DSKE hubs failed, %u "
+				 "needed", upload->n - upload->acks - upload->pending,
+				 upload->n, upload->k);
+		kp_log(KP_LOG_ERROR, "DSKE: key %s for '%s' not made: %s (%s)",
+			   upload->key_id, peer->system_id, reason, upload->reasons);
 		skip_memwipe(upload->key->key, sizeof(upload->key->key));
 		upload->key->status = 503;
 		upload->done(upload->ctx, false, reason, 0);
@@ -224,8 +226,8 @@ static bool split_and_send(kp_dske_peer_t *this, upload_t *upload,
 	upload->n = n;
 	if (n < upload->k)
 	{
-		snprintf(reason, size, "PSRD left at only %u of %zu DSKE hub(s), %u "
-				 "needed (%s)", n, hubs->count, upload->k, upload->reasons);
+		snprintf(reason, size, "PSRD exhausted at %zu of %zu DSKE hubs, %u "
+				 "needed", hubs->count - n, hubs->count, upload->k);
 		return false;
 	}
 	if (!choose(upload->k, n, &selected) ||
@@ -317,8 +319,8 @@ void kp_dske_send(kp_dske_peer_t *this, const char *target,
 		upload->finished = true;
 		skip_memwipe(key->key, sizeof(key->key));
 		key->status = 503;
-		kp_log(KP_LOG_ERROR, "DSKE: key for '%s' not made: %s",
-			   this->peer->system_id, reason);
+		kp_log(KP_LOG_ERROR, "DSKE: key for '%s' not made: %s (%s)",
+			   this->peer->system_id, reason, upload->reasons);
 		done(ctx, false, reason, 0);
 	}
 	skip_memwipe(s, sizeof(*s));
