@@ -56,6 +56,20 @@ kp_dske_hubs_t *kp_dske_hubs_create(kp_t *kp)
 	return hubs;
 }
 
+void kp_dske_hubs_check_left(kp_dske_hub_t *hub, size_t m)
+{
+	uint64_t keys = hub->pair->remaining(hub->pair) / (5 + m);
+
+	/* once per decade, so that running low is seen without -v */
+	if (keys == 1000 || keys == 100 || keys == 10 || keys == 0)
+	{
+		kp_log(KP_LOG_ERROR, "DSKE hub '%s': PSRD for %llu more key(s) of "
+			   "%zu bit to send, then it counts as down: renew its "
+			   "registration", hub->config->name, (unsigned long long)keys,
+			   m * 128);
+	}
+}
+
 void kp_dske_hubs_log_left(kp_dske_hub_t *hub, int level, size_t m)
 {
 	uint64_t words = hub->pair->remaining(hub->pair);
@@ -70,9 +84,15 @@ void kp_dske_hubs_destroy(kp_dske_hubs_t *hubs)
 {
 	size_t i;
 
+	/* all links first: the callbacks of failed requests may look at any
+	 * hub */
 	for (i = 0; i < hubs->count; i++)
 	{
 		kp_dske_link_destroy(hubs->hubs[i].link);
+		hubs->hubs[i].link = NULL;
+	}
+	for (i = 0; i < hubs->count; i++)
+	{
 		if (hubs->hubs[i].pair)
 		{
 			hubs->hubs[i].pair->destroy(hubs->hubs[i].pair);

@@ -48,6 +48,12 @@ kp_dske_hubs_t *kp_dske_hubs_create(kp_t *kp);
 void kp_dske_hubs_log_left(kp_dske_hub_t *hub, int level, size_t m);
 
 /**
+ * Log loudly when the PSRD left to send through a hub reaches 1000, 100,
+ * 10 or no keys of m words.
+ */
+void kp_dske_hubs_check_left(kp_dske_hub_t *hub, size_t m);
+
+/**
  * Close the connections and pairs.
  */
 void kp_dske_hubs_destroy(kp_dske_hubs_t *hubs);

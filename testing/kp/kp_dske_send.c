@@ -217,6 +217,7 @@ static bool split_and_send(kp_dske_peer_t *this, upload_t *upload,
 							   hubs->hubs[i].config->name);
 			continue;
 		}
+		kp_dske_hubs_check_left(&hubs->hubs[i], m);
 		used[n] = &hubs->hubs[i];
 		x[n] = hubs->hubs[i].config->index;
 		pads[n] = &s->words[n][2];

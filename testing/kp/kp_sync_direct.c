@@ -156,6 +156,11 @@ void kp_sync_modes_deinit(kp_t *kp)
 {
 	size_t i;
 
+	if (kp->hubs)
+	{	/* fails the requests under way, whose callbacks use the modes */
+		kp_dske_hubs_destroy(kp->hubs);
+		kp->hubs = NULL;
+	}
 	for (i = 0; kp->modes && i < kp->config->peer_count; i++)
 	{
 		if (kp->modes[i])
@@ -165,9 +170,4 @@ void kp_sync_modes_deinit(kp_t *kp)
 	}
 	free(kp->modes);
 	kp->modes = NULL;
-	if (kp->hubs)
-	{
-		kp_dske_hubs_destroy(kp->hubs);
-		kp->hubs = NULL;
-	}
 }

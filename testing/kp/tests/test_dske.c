@@ -266,6 +266,37 @@ START_TEST(test_dske_kill9)
 END_TEST
 
 /**
+ * The key pool of a DSKE peer fills through the hubs; its keys reach Bob.
+ */
+START_TEST(test_dske_pool)
+{
+	char key_id[200], key[200];
+	kpt_client_t b;
+	int i;
+
+	init(WORDS);
+	kpt_kp_arg(&kps[0], "--key-pool");
+	kpt_kp_arg(&kps[0], "4");
+	for (i = 0; i < HUBS; i++)
+	{
+		kpt_hub_start(&hubs[i], KPT_HUB_HONEST);
+	}
+	kpt_kp_start(&kps[0]);
+	kpt_kp_start(&kps[1]);
+	for (i = 0; i < 300 && kpt_log_count(&kps[0], "acknowledged by") < 4; i++)
+	{
+		test_sleep_ms(10);
+	}
+	ck_assert_int_eq(kpt_log_count(&kps[0], "acknowledged by"), 4);
+	share_key(key_id, key);
+	ck_assert(kpt_log_has(&kps[0], "(pre-synchronized)"));
+	kpt_client_gw(&b, &kps[1], 1, KPT_PSK);
+	kpt_client_free(&b);
+	stop();
+}
+END_TEST
+
+/**
  * The first key of an ETSI 014 key container: key_ID and key.
  */
 static void etsi_key(kpt_resp_t *resp, char *id, char *key)
@@ -396,6 +427,7 @@ Suite *kpt_dske_suite(void)
 	tcase_add_test(tc, test_dske_exhausted);
 	tcase_add_test(tc, test_dske_kill9);
 	tcase_add_test(tc, test_dske_etsi);
+	tcase_add_test(tc, test_dske_pool);
 	tcase_add_test(tc, test_dske_options);
 	suite_add_tcase(s, tc);
 	return s;
