@@ -99,6 +99,7 @@ t "skip.conf is a conffile" grep -qx " $snippet [0-9a-f]*" \
 	<(dpkg-query -W -f='${Conffiles}\n' strongswan-skip)
 t "skip-client runs" skip-client --help
 t "skip-kp runs" /usr/sbin/skip-kp --help
+t "skip-hub runs" /usr/sbin/skip-hub --help
 t "system user skip-kp" getent passwd skip-kp
 t "/etc/skip-kp is root:skip-kp 0750" \
 	test "$(stat -c '%U:%G %a' /etc/skip-kp)" = "root:skip-kp 750"
@@ -140,7 +141,7 @@ t "apt-get remove" apt_deb remove "${pkgs[@]}"
 put_back "$plugin" "$work/plugin.so"
 t "after remove: the conffile stays" test -f "$snippet"
 t "after remove: no program, no unit" \
-	test ! -e /usr/sbin/skip-kp -a ! -e /usr/bin/skip-client -a ! -e /lib/systemd/system/skip-kp.service
+	test ! -e /usr/sbin/skip-kp -a ! -e /usr/sbin/skip-hub -a ! -e /usr/bin/skip-client -a ! -e /lib/systemd/system/skip-kp.service
 t "apt-get purge" apt_deb purge "${pkgs[@]}"
 put_back "$snippet" "$work/snippet.conf"
 snapshot purged

@@ -42,7 +42,10 @@ step() {
 summaries() {
 	grep -hE "^[0-9]+%: Checks" "$1"/testing/unit/skip_unit_tests.log \
 		"$1"/testing/plugin/skip_plugin_tests.log \
-		"$1"/testing/kp/tests/kp_tests.log 2>/dev/null >&2 || true
+		"$1"/testing/kp/tests/kp_tests.log \
+		"$1"/testing/dske/dske_tests.log \
+		"$1"/testing/dske/dske_wire_tests.log \
+		"$1"/testing/hub/tests/hub_tests.log 2>/dev/null >&2 || true
 }
 
 # shellcheck disable=SC2086

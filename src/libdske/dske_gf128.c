@@ -227,24 +227,6 @@ void dske_gf128_store(dske_gf128_t a, uint8_t bytes[DSKE_WORD_LEN])
 	store64(a.hi, bytes + 8);
 }
 
-/** value of a hex digit, -1 if c is none */
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-	{
-		return c - '0';
-	}
-	if (c >= 'a' && c <= 'f')
-	{
-		return c - 'a' + 10;
-	}
-	if (c >= 'A' && c <= 'F')
-	{
-		return c - 'A' + 10;
-	}
-	return -1;
-}
-
 bool dske_gf128_from_hex(const char *hex, dske_gf128_t *a)
 {
 	dske_gf128_t v = { 0, 0 };
@@ -256,7 +238,7 @@ bool dske_gf128_from_hex(const char *hex, dske_gf128_t *a)
 		{
 			continue;
 		}
-		d = hex_value(*hex);
+		d = OPENSSL_hexchar2int((unsigned char)*hex);
 		if (d < 0 || ++digits > 32)
 		{
 			return false;

@@ -59,6 +59,7 @@ static inline size_t dske_share_words(size_t m)
  * @param selected	bit i set: hub i (index into x) is one of the k
  *					selected; exactly k bits among the first n
  * @param z			n arrays of 3+m words, receive the encrypted shares
+ *					(may be the pads arrays themselves: split in place)
  * @param key		m words, receives the key y1..ym
  * @return			false on invalid parameters (nothing written)
  */
@@ -81,7 +82,10 @@ typedef struct {
  * of the shares in lexicographic order of their coordinates and accepts
  * the first whose interpolation at 0 has secret tag 0. Shares that are not
  * on the accepted polynomial are reported (a lying hub), not fatal.
- * Temporaries are wiped.
+ * Temporaries are wiped. At most C(count, k) subsets are tried (each an
+ * interpolation of 3+m words), so callers bound count by the hubs they
+ * know. A wrong share passes the tag with probability at most
+ * (m+1)/2^128 per subset.
  *
  * @param shares	count shares with distinct nonzero coordinates (any
  *					order)
