@@ -248,23 +248,17 @@ psrd_left() {
 sync_mode=dske
 bob_durable=yes
 made=0 spent=0
-# run_dske LABEL [skip-kp-bench options] PATH: like run(), counting the keys
-# Alice made and the PSRD words they took
+# run_dske LABEL [skip-kp-bench options] PATH: run(), counting the keys
+# Alice made and the PSRD words they took (her log's start lines say what
+# was left; a restart logs it again)
 run_dske() {
 	local before
-	restart_pair
+	run "$@"
 	before=$(psrd_left)
-	out=$("$bench" --port "$port_a" --seconds "$seconds" \
-		--psk-identity gw-a --psk-file "$dir/gw-a.psk" "${@:2}")
-	rate=${out##*rate=}
-	errors=${out#*errors=}
-	errors=${errors%% *}
 	made=$((made + $(grep -c "acknowledged by" "$dir/Alice.log" || true)))
 	stop_kp Alice
 	start_kp Alice
 	spent=$((spent + before - $(psrd_left)))
-	printf '  %-46s %8s /s%s\n' "$1" "$rate" \
-		"$([ "$errors" = 0 ] || echo "  ($errors errors)")"
 }
 echo
 echo "DSKE: the same KPs synchronizing through three skip-hubs on loopback, k = 2,"

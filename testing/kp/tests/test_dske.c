@@ -40,19 +40,27 @@ static void init(uint64_t words)
 }
 
 /**
- * init() and start the hubs (with a fault for the first one) and KPs.
+ * Start the hubs (the first one with a fault) and the KPs of init().
  */
-static void start(kpt_hub_fault_t first)
+static void run_all(kpt_hub_fault_t first)
 {
 	size_t i;
 
-	init(WORDS);
 	for (i = 0; i < HUBS; i++)
 	{
 		kpt_hub_start(&hubs[i], i ? KPT_HUB_HONEST : first);
 	}
 	kpt_kp_start(&kps[0]);
 	kpt_kp_start(&kps[1]);
+}
+
+/**
+ * init() and run_all().
+ */
+static void start(kpt_hub_fault_t first)
+{
+	init(WORDS);
+	run_all(first);
 }
 
 static void stop(void)
@@ -205,15 +213,9 @@ START_TEST(test_dske_exhausted)
 {
 	char key_id[200], key[200];
 	kpt_client_t a;
-	size_t i;
 
 	init(7);
-	for (i = 0; i < HUBS; i++)
-	{
-		kpt_hub_start(&hubs[i], KPT_HUB_HONEST);
-	}
-	kpt_kp_start(&kps[0]);
-	kpt_kp_start(&kps[1]);
+	run_all(KPT_HUB_HONEST);
 	share_key(key_id, key);
 	kpt_client_gw(&a, &kps[0], 0, KPT_PSK);
 	kpt_expect_error(&a, 503, "PSRD exhausted at 3 of 3 DSKE hubs",
@@ -237,12 +239,7 @@ START_TEST(test_dske_kill9)
 	init(WORDS);
 	kpt_kp_arg(&kps[1], "--state-dir");
 	kpt_kp_arg(&kps[1], "%s", kpt_tmpdir("state"));
-	for (size_t i = 0; i < HUBS; i++)
-	{
-		kpt_hub_start(&hubs[i], KPT_HUB_HONEST);
-	}
-	kpt_kp_start(&kps[0]);
-	kpt_kp_start(&kps[1]);
+	run_all(KPT_HUB_HONEST);
 	share_key(key_id, key);
 	kpt_kp_stop(&kps[0], SIGKILL);
 	kpt_kp_stop(&kps[1], SIGKILL);
@@ -271,18 +268,12 @@ END_TEST
 START_TEST(test_dske_pool)
 {
 	char key_id[200], key[200];
-	kpt_client_t b;
 	int i;
 
 	init(WORDS);
 	kpt_kp_arg(&kps[0], "--key-pool");
 	kpt_kp_arg(&kps[0], "4");
-	for (i = 0; i < HUBS; i++)
-	{
-		kpt_hub_start(&hubs[i], KPT_HUB_HONEST);
-	}
-	kpt_kp_start(&kps[0]);
-	kpt_kp_start(&kps[1]);
+	run_all(KPT_HUB_HONEST);
 	for (i = 0; i < 300 && kpt_log_count(&kps[0], "acknowledged by") < 4; i++)
 	{
 		test_sleep_ms(10);
@@ -290,8 +281,6 @@ START_TEST(test_dske_pool)
 	ck_assert_int_eq(kpt_log_count(&kps[0], "acknowledged by"), 4);
 	share_key(key_id, key);
 	ck_assert(kpt_log_has(&kps[0], "(pre-synchronized)"));
-	kpt_client_gw(&b, &kps[1], 1, KPT_PSK);
-	kpt_client_free(&b);
 	stop();
 }
 END_TEST
@@ -323,7 +312,6 @@ START_TEST(test_dske_etsi)
 	char id[100], key[200], id2[100], key2[200];
 	kpt_client_t a, b;
 	kpt_resp_t resp;
-	size_t i;
 
 	init(WORDS);
 	kpt_kp_arg(&kps[0], "--sae");
@@ -334,12 +322,7 @@ START_TEST(test_dske_etsi)
 	kpt_kp_arg(&kps[1], "sae-a,Alice");
 	kpt_kp_arg(&kps[1], "--sae");
 	kpt_kp_arg(&kps[1], "sae-b,Bob,cert:/CN=gw-b");
-	for (i = 0; i < HUBS; i++)
-	{
-		kpt_hub_start(&hubs[i], KPT_HUB_HONEST);
-	}
-	kpt_kp_start(&kps[0]);
-	kpt_kp_start(&kps[1]);
+	run_all(KPT_HUB_HONEST);
 	kpt_client_gw(&a, &kps[0], 0, KPT_CERT);
 	kpt_client_gw(&b, &kps[1], 1, KPT_CERT);
 	kpt_request(&a, &resp, "GET", "/api/v1/keys/sae-b/enc_keys");
