@@ -105,6 +105,10 @@ START_TEST(test_dske_key)
 	ck_assert(kpt_log_has(&kps[0], "acknowledged by"));
 	ck_assert(kpt_log_has(&kps[1], "rebuilt from its DSKE hubs"));
 	ck_assert(kpt_log_has(&kps[0], "PSRD words"));
+	/* keyIds are logged, keys never */
+	ck_assert(kpt_log_has(&kps[1], key_id));
+	ck_assert(!kpt_log_has(&kps[0], key));
+	ck_assert(!kpt_log_has(&kps[1], key));
 	share_key(other_id, other);
 	ck_assert_str_ne(key, other);
 	/* a keyId no hub knows */
