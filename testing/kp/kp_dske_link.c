@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -25,6 +26,8 @@
 
 /** a hub answers within this time, or the connection is given up (s) */
 #define LINK_TIMEOUT_S 2
+/** after a connection failed, the hub counts as down this long (ms) */
+#define LINK_DOWN_MS 1000
 
 /**
  * A request waiting for its answer.
@@ -45,7 +48,17 @@ struct kp_dske_link_t {
 	struct bufferevent *bev;
 	/** requests sent on it, oldest first */
 	struct request_queue_t waiting;
+	/** when the last connection failed (monotonic ms), 0 if it did not */
+	int64_t failed_at;
 };
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /**
  * Close the connection and fail the requests sent on it.
@@ -69,6 +82,7 @@ static void fail_all(kp_dske_link_t *link, const char *why)
 	if (!TAILQ_EMPTY(&failed))
 	{
 		kp_log(KP_LOG_ERROR, "DSKE: %s", reason);
+		link->failed_at = now_ms();
 	}
 	while ((request = TAILQ_FIRST(&failed)))
 	{
@@ -130,6 +144,7 @@ static bool handle_frame(kp_dske_link_t *link, const uint8_t *frame,
 	}
 	if (!*why)
 	{
+		link->failed_at = 0;
 		TAILQ_REMOVE(&link->waiting, request, next);
 		decoded = dske_msg_decode(plain, hdr.ct_len, msg);
 		request->answer(request->ctx, decoded ? msg : NULL, plain,
@@ -294,6 +309,11 @@ bool kp_dske_link_send(kp_dske_link_t *link, const dske_msg_t *msg,
 		free(frame);
 	}
 	return ok;
+}
+
+bool kp_dske_link_down(kp_dske_link_t *link)
+{
+	return link->failed_at && now_ms() - link->failed_at < LINK_DOWN_MS;
 }
 
 kp_dske_link_t *kp_dske_link_create(struct event_base *base,

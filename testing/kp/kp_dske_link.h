@@ -62,6 +62,12 @@ bool kp_dske_link_send(kp_dske_link_t *link, const dske_msg_t *msg,
 					   kp_dske_answer_t answer, void *ctx);
 
 /**
+ * Whether the last connection to the hub failed less than a second ago,
+ * without an answer since: a sender spends no PSRD on it then.
+ */
+bool kp_dske_link_down(kp_dske_link_t *link);
+
+/**
  * Fail the requests under way and free the link.
  */
 void kp_dske_link_destroy(kp_dske_link_t *link);

@@ -201,17 +201,25 @@ static bool split_and_send(kp_dske_peer_t *this, upload_t *upload,
 	dske_gf128_t *pads[DSKE_MAX_HUBS], *z[DSKE_MAX_HUBS];
 	uint64_t start[DSKE_MAX_HUBS];
 	uint32_t x[DSKE_MAX_HUBS], selected;
-	size_t i, m = this->m;
+	size_t i, m = this->m, exhausted = 0;
 	unsigned n = 0;
 	slot_t *slot;
 
 	for (i = 0; i < hubs->count; i++)
 	{
+		if (kp_dske_link_down(hubs->hubs[i].link))
+		{	/* retries must not drain the hubs that are up */
+			kp_dske_add_reason(upload->reasons, sizeof(upload->reasons),
+							   "hub '%s': down, its connection failed less "
+							   "than a second ago", hubs->hubs[i].config->name);
+			continue;
+		}
 		if (!hubs->hubs[i].pair->allocate(hubs->hubs[i].pair, RANGE_WORDS(m),
 										  &start[n], s->words[n]))
 		{
 			kp_log(KP_LOG_ERROR, "DSKE: no PSRD left to send through hub "
 				   "'%s' (or it cannot be read)", hubs->hubs[i].config->name);
+			exhausted++;
 			kp_dske_add_reason(upload->reasons, sizeof(upload->reasons),
 							   "hub '%s': PSRD exhausted",
 							   hubs->hubs[i].config->name);
@@ -227,8 +235,16 @@ static bool split_and_send(kp_dske_peer_t *this, upload_t *upload,
 	upload->n = n;
 	if (n < upload->k)
 	{
-		snprintf(reason, size, "PSRD exhausted at %zu of %zu DSKE hubs, %u "
-				 "needed", hubs->count - n, hubs->count, upload->k);
+		if (exhausted == hubs->count - n)
+		{
+			snprintf(reason, size, "PSRD exhausted at %zu of %zu DSKE hubs, "
+					 "%u needed", exhausted, hubs->count, upload->k);
+		}
+		else
+		{
+			snprintf(reason, size, "%zu of %zu DSKE hubs failed, %u needed",
+					 hubs->count - n, hubs->count, upload->k);
+		}
 		return false;
 	}
 	if (!choose(upload->k, n, &selected) ||

@@ -160,6 +160,11 @@ START_TEST(test_dske_two_hubs_down)
 	kpt_expect_error(&a, 503, "2 of 3 DSKE hubs failed, 2 needed",
 					 "/key?remoteSystemID=Bob");
 	ck_assert(kpt_log_has(&kps[0], "hub 'hub2' at 127.0.0.1"));
+	/* at once again: the hubs that are down cost the one up no PSRD */
+	kpt_expect_error(&a, 503, "2 of 3 DSKE hubs failed, 2 needed",
+					 "/key?remoteSystemID=Bob");
+	ck_assert(kpt_log_has(&kps[0], "down, its connection failed less than "
+						  "a second ago"));
 	kpt_expect_error(&b, 503, "key not available",
 					 "/key/%s?remoteSystemID=Alice", key_id);
 	ck_assert(!kpt_log_has(&kps[1], "delivered key"));
