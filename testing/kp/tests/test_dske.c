@@ -216,6 +216,29 @@ START_TEST(test_dske_replay)
 END_TEST
 
 /**
+ * A hub that never answers: the other two make and deliver the key, and
+ * the hung hub's requests fail after their time.
+ */
+START_TEST(test_dske_hang)
+{
+	char key_id[200], key[200];
+	int i;
+
+	start(KPT_HUB_HANG);
+	share_key(key_id, key);
+	for (i = 0; i < 400 && !kpt_log_has(&kps[0], "no answer within"); i++)
+	{
+		test_sleep_ms(10);
+	}
+	ck_assert(kpt_log_has(&kps[0], "hub 'hub1' at 127.0.0.1"));
+	ck_assert(kpt_log_has(&kps[0], "no answer within 2 s"));
+	/* and the next key still comes */
+	share_key(key_id, key);
+	stop();
+}
+END_TEST
+
+/**
  * PSRD for one 256-bit key per hub (7 words): the second fails clearly.
  */
 START_TEST(test_dske_exhausted)
@@ -416,6 +439,7 @@ Suite *kpt_dske_suite(void)
 	tcase_add_test(tc, test_dske_two_hubs_down);
 	tcase_add_test(tc, test_dske_corrupt);
 	tcase_add_test(tc, test_dske_replay);
+	tcase_add_test(tc, test_dske_hang);
 	tcase_add_test(tc, test_dske_exhausted);
 	tcase_add_test(tc, test_dske_kill9);
 	tcase_add_test(tc, test_dske_etsi);
