@@ -146,6 +146,10 @@ static bool handle_frame(kp_dske_link_t *link, const uint8_t *frame,
 	{
 		link->failed_at = 0;
 		TAILQ_REMOVE(&link->waiting, request, next);
+		if (TAILQ_EMPTY(&link->waiting))
+		{	/* idle: the hub closes it when it wants */
+			bufferevent_set_timeouts(link->bev, NULL, NULL);
+		}
 		decoded = dske_msg_decode(plain, hdr.ct_len, msg);
 		request->answer(request->ctx, decoded ? msg : NULL, plain,
 						hdr.ct_len, decoded ? NULL : "malformed message");
@@ -221,7 +225,7 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
 											EVUTIL_SOCKET_ERROR()));
 	}
 	if (TAILQ_EMPTY(&link->waiting))
-	{	/* an idle connection: just reconnect on the next request */
+	{	/* an idle connection closed: reconnect on the next request */
 		bufferevent_free(link->bev);
 		link->bev = NULL;
 		return;
@@ -231,8 +235,6 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
 
 static bool ensure_connection(kp_dske_link_t *link)
 {
-	struct timeval timeout = { .tv_sec = LINK_TIMEOUT_S };
-
 	if (link->bev)
 	{
 		return true;
@@ -243,7 +245,6 @@ static bool ensure_connection(kp_dske_link_t *link)
 		return false;
 	}
 	bufferevent_setcb(link->bev, read_cb, NULL, event_cb, link);
-	bufferevent_set_timeouts(link->bev, &timeout, &timeout);
 	if (bufferevent_enable(link->bev, EV_READ | EV_WRITE) != 0 ||
 		bufferevent_socket_connect_hostname(link->bev, NULL, AF_UNSPEC,
 											link->hub->host,
@@ -263,6 +264,7 @@ bool kp_dske_link_send(kp_dske_link_t *link, const dske_msg_t *msg,
 					   dske_gf128_t c, dske_gf128_t d,
 					   kp_dske_answer_t answer, void *ctx)
 {
+	struct timeval timeout = { .tv_sec = LINK_TIMEOUT_S };
 	uint8_t plain[DSKE_MSG_MAX_LEN], *frame = NULL;
 	size_t len, frame_len = 0;
 	uint32_t key_id;
@@ -279,7 +281,13 @@ bool kp_dske_link_send(kp_dske_link_t *link, const dske_msg_t *msg,
 		frame = malloc(DSKE_FRAME_PREFIX_LEN + frame_len);
 	}
 	key = link->pair->get_wrap_key(link->pair, &key_id);
-	if (request && frame && ensure_connection(link) &&
+	if (request && frame && !ensure_connection(link))
+	{	/* refused at once, as the event callback would report it */
+		kp_log(KP_LOG_ERROR, "DSKE: hub '%s' at %s:%u: cannot connect",
+			   link->hub->name, link->hub->host, link->hub->port);
+		link->failed_at = now_ms();
+	}
+	else if (request && frame &&
 		link->pair->next_counter(link->pair, &counter) &&
 		dske_frame_seal(key, key_id, link->pair->get_client_id(link->pair),
 						DSKE_DIR_TO_HUB, counter, plain, len,
@@ -294,6 +302,10 @@ bool kp_dske_link_send(kp_dske_link_t *link, const dske_msg_t *msg,
 	}
 	if (ok)
 	{
+		if (TAILQ_EMPTY(&link->waiting))
+		{	/* the first request waiting: its time starts now */
+			bufferevent_set_timeouts(link->bev, &timeout, &timeout);
+		}
 		request->answer = answer;
 		request->ctx = ctx;
 		TAILQ_INSERT_TAIL(&link->waiting, request, next);

@@ -371,15 +371,21 @@ static void answered(void *ctx, const dske_msg_t *msg, const uint8_t *raw,
 	{
 		try_combine(rebuild);
 	}
-	if (!rebuild->finished && !rebuild->pending)
-	{	/* every hub answered */
+	if (!rebuild->finished)
+	{	/* decided as soon as the answers still to come cannot change it */
 		char reason[700];
+		unsigned k = rebuild->peer->peer->dske_k;
 
-		if (rebuild->unknown > rebuild->peer->kp->hubs->count -
-							   rebuild->peer->peer->dske_k)
+		if (rebuild->unknown > rebuild->peer->kp->hubs->count - k)
 		{	/* fewer than k hubs could have a share of it: unknown, or
 			 * delivered before (a late share may still come, alone) */
 			finish(rebuild, KP_PULL_NOT_FOUND, NULL);
+		}
+		else if (rebuild->pending &&
+				 (rebuild->count + rebuild->pending >= k ||
+				  rebuild->unknown + rebuild->pending >
+									rebuild->peer->kp->hubs->count - k))
+		{	/* wait: more shares may rebuild it, or more hubs not know it */
 		}
 		else
 		{

@@ -40,8 +40,9 @@ typedef struct {
 	void *ctx;
 	/** done was called */
 	bool finished;
-	/** threshold, hubs addressed, answers awaited, ACKs so far */
-	unsigned k, n, pending, acks;
+	/** threshold, hubs configured and addressed, answers awaited, ACKs so
+	 *  far */
+	unsigned k, hubs, n, pending, acks;
 	/** references: one per share sent, one while sending */
 	unsigned refs;
 	/** why hubs did not acknowledge */
@@ -88,8 +89,8 @@ static void check_done(upload_t *upload)
 		upload->finished = true;
 		/* short: encryptors show the answer's message if it is */
 		snprintf(reason, sizeof(reason), "%u of %u DSKE hubs failed, %u "
-				 "needed", upload->n - upload->acks - upload->pending,
-				 upload->n, upload->k);
+				 "needed", upload->hubs - upload->acks - upload->pending,
+				 upload->hubs, upload->k);
 		kp_log(KP_LOG_ERROR, "DSKE: key %s for '%s' not made: %s (%s)",
 			   upload->key_id, peer->system_id, reason, upload->reasons);
 		skip_memwipe(upload->key->key, sizeof(upload->key->key));
@@ -287,7 +288,8 @@ static bool split_and_send(kp_dske_peer_t *this, upload_t *upload,
 		{
 			free(slot);
 			kp_dske_add_reason(upload->reasons, sizeof(upload->reasons),
-							   "hub '%s': cannot send", used[i]->config->name);
+							   "hub '%s': cannot connect or send",
+							   used[i]->config->name);
 			continue;
 		}
 		upload->refs++;
@@ -328,6 +330,7 @@ void kp_dske_send(kp_dske_peer_t *this, const char *target,
 		.done = done,
 		.ctx = ctx,
 		.k = this->peer->dske_k,
+		.hubs = (unsigned)this->kp->hubs->count,
 		.refs = 1,
 	};
 	snprintf(upload->key_id, sizeof(upload->key_id), "%s", key->key_id);

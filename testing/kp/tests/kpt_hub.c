@@ -42,10 +42,39 @@ const char *kpt_hub_client_dir(kpt_hub_t *hub, const char *client)
 	return path;
 }
 
-void kpt_hubs_init(kpt_hub_t *hubs, size_t count, uint64_t words)
+/**
+ * A free port none of the given ports is (test_free_port() may return a
+ * port twice: it is free again once it returned it).
+ */
+static unsigned fresh_port(const unsigned *taken, size_t count)
 {
-	char base[300], names[200] = "", cmd[1500];
-	size_t h;
+	unsigned port;
+	size_t i;
+
+	do
+	{
+		port = test_free_port();
+		for (i = 0; i < count && taken[i] != port; i++)
+		{
+		}
+	}
+	while (i < count);
+	return port;
+}
+
+void kpt_hubs_init(kpt_hub_t *hubs, size_t count, uint64_t words,
+				   const kpt_kp_t *kps, size_t kp_count)
+{
+	char base[300], names[200] = "", cmd[PATH_MAX + 1000];
+	unsigned taken[KPT_HUBS_MAX + 2 * 8];
+	size_t h, n = 0;
+
+	ck_assert_int_le(kp_count, 8);
+	for (h = 0; h < kp_count; h++)
+	{
+		taken[n++] = kps[h].port;
+		taken[n++] = kps[h].sync_port;
+	}
 
 	ck_assert_int_le(count, KPT_HUBS_MAX);
 	snprintf(base, sizeof(base), "%s/bundle", kpt_tmpdir("hubs"));
@@ -55,7 +84,8 @@ void kpt_hubs_init(kpt_hub_t *hubs, size_t count, uint64_t words)
 		snprintf(hubs[h].name, sizeof(hubs[h].name), "hub%u",
 				 (unsigned)(h + 1) % 100);
 		hubs[h].index = (unsigned)h + 1;
-		hubs[h].port = test_free_port();
+		hubs[h].port = fresh_port(taken, n);
+		taken[n++] = hubs[h].port;
 		snprintf(hubs[h].dir, sizeof(hubs[h].dir), "%s/%s", base,
 				 hubs[h].name);
 		snprintf(names + strlen(names), sizeof(names) - strlen(names),
@@ -88,6 +118,7 @@ void kpt_hub_start(kpt_hub_t *hub, kpt_hub_fault_t fault)
 	static const char *faults[] = {
 		[KPT_HUB_CORRUPT] = "corrupt",
 		[KPT_HUB_REPLAY] = "replay",
+		[KPT_HUB_REPLAY_FRAME] = "replay-frame",
 		[KPT_HUB_HANG] = "hang",
 	};
 	kpt_kp_t *proc = &hub->proc;

@@ -31,6 +31,8 @@ typedef enum {
 	KPT_HUB_CORRUPT,
 	/** answer a request with the previous key instruction again */
 	KPT_HUB_REPLAY,
+	/** the same, resending the previous frame as it was */
+	KPT_HUB_REPLAY_FRAME,
 	/** read requests, never answer */
 	KPT_HUB_HANG,
 } kpt_hub_fault_t;
@@ -59,8 +61,11 @@ const char *kpt_hub_binary(void);
  * "kp-alice" and "kp-bob".
  *
  * @param words		PSRD words per table
+ * @param kps		KPs whose ports the hubs must not get, or NULL
+ * @param kp_count	number of kps
  */
-void kpt_hubs_init(kpt_hub_t *hubs, size_t count, uint64_t words);
+void kpt_hubs_init(kpt_hub_t *hubs, size_t count, uint64_t words,
+				   const kpt_kp_t *kps, size_t kp_count);
 
 /**
  * The pair directory of a client with a hub (rotating static buffers).

@@ -33,8 +33,8 @@ static kpt_hub_t hubs[HUBS];
  */
 static void init(uint64_t words)
 {
-	kpt_hubs_init(hubs, HUBS, words);
 	kpt_pair_init_peers(kps, NULL, NULL);
+	kpt_hubs_init(hubs, HUBS, words, kps, 2);
 	kpt_hub_kp_args(&kps[0], hubs, HUBS, "kp-alice", "Bob", "kp-bob", 2);
 	kpt_hub_kp_args(&kps[1], hubs, HUBS, "kp-bob", "Alice", "kp-alice", 2);
 }
@@ -211,6 +211,22 @@ START_TEST(test_dske_replay)
 	share_key(key_id, key);
 	share_key(key_id, key);
 	ck_assert(kpt_log_has(&kps[1], "key instruction of hub 'hub1'"));
+	stop();
+}
+END_TEST
+
+/**
+ * A hub resending its previous frame as it was: the frame's counter does
+ * not increase, the connection is closed, the key comes from the others.
+ */
+START_TEST(test_dske_replay_frame)
+{
+	char key_id[200], key[200];
+
+	start(KPT_HUB_REPLAY_FRAME);
+	share_key(key_id, key);
+	share_key(key_id, key);
+	ck_assert(kpt_log_has(&kps[1], "frame counter not increasing"));
 	stop();
 }
 END_TEST
@@ -397,7 +413,7 @@ START_TEST(test_dske_options)
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 	{
-		kpt_hubs_init(hubs, HUBS, 16);
+		kpt_hubs_init(hubs, HUBS, 16, NULL, 0);
 		kpt_pair_init_peers(kp, NULL, NULL);
 		kpt_hub_kp_args(&kp[0], hubs, HUBS, "kp-alice", "Carol", "kp-bob", 2);
 		kpt_kp_arg(&kp[0], "%s", bad[i][0]);
@@ -408,7 +424,7 @@ START_TEST(test_dske_options)
 		kpt_pair_free(kp);
 	}
 	/* a peer the hubs do not know, a pair directory that is none */
-	kpt_hubs_init(hubs, HUBS, 16);
+	kpt_hubs_init(hubs, HUBS, 16, NULL, 0);
 	kpt_pair_init_peers(kp, NULL, NULL);
 	kpt_hub_kp_args(&kp[0], hubs, HUBS, "kp-alice", "Bob", "kp-carol", 2);
 	ck_assert_int_ne(kpt_kp_run(&kp[0]), 0);
@@ -439,6 +455,7 @@ Suite *kpt_dske_suite(void)
 	tcase_add_test(tc, test_dske_two_hubs_down);
 	tcase_add_test(tc, test_dske_corrupt);
 	tcase_add_test(tc, test_dske_replay);
+	tcase_add_test(tc, test_dske_replay_frame);
 	tcase_add_test(tc, test_dske_hang);
 	tcase_add_test(tc, test_dske_exhausted);
 	tcase_add_test(tc, test_dske_kill9);
