@@ -12,6 +12,10 @@
 #   GET /key + /key/{keyId} at Bob   both halves of a SKIP exchange
 #   ETSI GS QKD 014 enc_keys, and enc_keys + dec_keys at Bob: the same
 #                       over client certificates (SAEs sae-a and sae-b)
+#   DSKE                GET /key and key pairs with the KPs synchronizing
+#                       through three Security Hubs (skip-hub, k = 2)
+#                       instead of their direct link, and the PSRD each key
+#                       costs
 #
 # with keep-alive and with a new connection per request, one client and
 # several, and prints the figures with their ratios, and the CPU time each
@@ -41,10 +45,11 @@ seconds=${2:-3}
 [ -n "$build" ] || usage
 build=$(cd "$build" && pwd)
 bench=$build/testing/kp/skip-kp-bench
+hub=$build/testing/hub/skip-hub
 # the KPs measured: with --against, the old one and then ours, figure by
-# figure, each from restarted KPs (same client for both)
+# figure, each from restarted KPs (same client for both); DSKE with ours only
 builds=(${against:+"$against"} "$build")
-for bin in "$bench" "${builds[@]/%//testing/kp/skip-kp}"; do
+for bin in "$bench" "$hub" "${builds[@]/%//testing/kp/skip-kp}"; do
 	[ -x "$bin" ] || { echo "error: $bin missing, run make in its build directory" >&2; exit 1; }
 done
 kp=$build/testing/kp/skip-kp
@@ -84,17 +89,27 @@ port_b=$("$bench" --free-port); sync_b=$("$bench" --free-port)
 
 # start_kp NAME [options]: Alice or Bob, peering with the other
 start_kp() {
-	local name=$1 port sync peer peer_sync client
+	local name=$1 port sync peer peer_sync client peer_client peering
 	shift
 	if [ "$name" = Alice ]; then
 		port=$port_a sync=$sync_a peer=Bob peer_sync=$sync_b client=gw-a
+		peer_client=gw-b
 	else
 		port=$port_b sync=$sync_b peer=Alice peer_sync=$sync_a client=gw-b
+		peer_client=gw-a
 	fi
 	: > "$dir/$name.log"
+	if [ "$sync_mode" = dske ]; then
+		peering=(--dske-hub "hub1,127.0.0.1:$hub1,1,$dir/dske/$client/hubs/hub1"
+			--dske-hub "hub2,127.0.0.1:$hub2,2,$dir/dske/$client/hubs/hub2"
+			--dske-hub "hub3,127.0.0.1:$hub3,3,$dir/dske/$client/hubs/hub3"
+			--dske-peer "$peer,$peer_client,2")
+	else
+		peering=(--sync-listen "127.0.0.1:$sync"
+			--peer "$peer,127.0.0.1:$peer_sync,$dir/kp-sync.psk")
+	fi
 	"$kp" --system-id "$name" --listen "127.0.0.1:$port" \
-		--sync-listen "127.0.0.1:$sync" \
-		--peer "$peer,127.0.0.1:$peer_sync,$dir/kp-sync.psk" \
+		"${peering[@]}" \
 		--client-psk "$client:$dir/$client.psk" \
 		--cert "$dir/kp.pem" --key "$dir/kp.key" --ca "$dir/ca.pem" \
 		--sae sae-a,Alice --sae sae-b,Bob "$@" \
@@ -109,8 +124,10 @@ start_kp() {
 	exit 1
 }
 
-# how the pair runs: Alice's options, Bob durable or in memory
+# how the pair runs: Alice's options, Bob durable or in memory, direct
+# link or DSKE
 alice_opts=()
+sync_mode=direct
 bob_durable=yes
 # restart_pair: both KPs anew and Bob's store empty, so that every figure
 # starts from a clean store (the unfetched keys of earlier figures would
@@ -253,3 +270,60 @@ echo "  ETSI enc_keys / SKIP GET /key, 1 client                  $(ratio "$etsi1
 echo "  ETSI enc_keys / SKIP GET /key, 8 clients                 $(ratio "$etsi8" "$key8")"
 echo "  ETSI key pairs / SKIP key pairs, 1 client                $(ratio "$etsipair1" "$pair1")"
 echo "  ETSI key pairs / SKIP key pairs, 8 clients               $(ratio "$etsipair8" "$pair8")"
+
+# --- DSKE: three hubs, k = 2, instead of the direct link ----------------------
+# The hubs' bundle names the KPs' clients gw-a and gw-b (any names do).
+hub1=$("$bench" --free-port); hub2=$("$bench" --free-port); hub3=$("$bench" --free-port)
+words=150000
+"$hub" bundle --hubs hub1,hub2,hub3 --clients gw-a,gw-b --words $words \
+	--out "$dir/dske" > "$dir/bundle.log" 2>&1
+for i in 1 2 3; do
+	port_var=hub$i
+	"$hub" --name "hub$i" --listen "127.0.0.1:${!port_var}" \
+		--clients-dir "$dir/dske/hub$i/clients" \
+		--state-dir "$dir/dske/hub$i/state" > "$dir/hub$i.log" 2>&1 &
+	pids[hub$i]=$!
+done
+for i in 1 2 3; do
+	for _ in $(seq 100); do
+		grep -q '\[info\] ready' "$dir/hub$i.log" 2>/dev/null && break
+		sleep 0.05
+	done
+done
+# PSRD words Alice has left to send through all hubs (her start log)
+psrd_left() {
+	sed -n "s/.*DSKE hub 'hub[0-9]': \([0-9]*\) PSRD words.*/\1/p" "$dir/Alice.log" |
+		awk '{ sum += $1 } END { print sum + 0 }'
+}
+sync_mode=dske
+bob_durable=yes
+made=0 spent=0
+# run_dske LABEL [skip-kp-bench options] PATH: run(), counting the keys
+# Alice made and the PSRD words they took (her log's start lines say what
+# was left; a restart logs it again)
+run_dske() {
+	local before
+	run "$@"
+	before=$(psrd_left)
+	made=$((made + $(grep -c "acknowledged by" "$dir/Alice.log" || true)))
+	stop_kp Alice
+	start_kp Alice
+	spent=$((spent + before - $(psrd_left)))
+}
+echo
+echo "DSKE: the same KPs synchronizing through three skip-hubs on loopback, k = 2,"
+echo "Bob durable (the hubs store each share durably too)"
+echo " keep-alive:"
+run_dske "GET /key (keys/s), 1 client" "$key"; dske1=$rate
+run_dske "GET /key + GET /key/{keyId} at Bob, 1 client" "${fetch[@]}" "$key"; dskepair1=$rate
+run_dske "GET /key (keys/s), 8 clients" --clients 8 "$key"; dske8=$rate
+run_dske "GET /key + GET /key/{keyId} at Bob, 8 clients" --clients 8 "${fetch[@]}" "$key"; dskepair8=$rate
+echo "  PSRD: $made keys took $((spent * 16)) bytes of Alice's PSRD (3 hubs):" \
+	"$(awk -v s="$spent" -v m="$made" 'BEGIN { printf "%.0f", m ? s * 16 / m : 0 }') bytes per key" \
+	"(7 words per hub: 336 expected), and as much of the hubs' PSRD towards Bob for each key he fetches"
+echo
+echo "ratios, DSKE / direct link (measured side by side above):"
+echo "  GET /key, 1 client                                      $(ratio "$dske1" "$key1")"
+echo "  GET /key, 8 clients                                     $(ratio "$dske8" "$key8")"
+echo "  key pairs, 1 client                                     $(ratio "$dskepair1" "$pair1")"
+echo "  key pairs, 8 clients                                    $(ratio "$dskepair8" "$pair8")"

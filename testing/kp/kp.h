@@ -27,6 +27,8 @@
 typedef struct kp_sync_t kp_sync_t;
 typedef struct kp_pools_t kp_pools_t;
 typedef struct kp_made_t kp_made_t;
+typedef struct kp_sync_mode_t kp_sync_mode_t;
+typedef struct kp_dske_hubs_t kp_dske_hubs_t;
 
 typedef struct {
 	/** configuration */
@@ -47,6 +49,10 @@ typedef struct {
 	kp_http_server_t *sync_http;
 	/** links to the peers, pushing keys */
 	kp_sync_t *sync;
+	/** how keys are made with each peer entry (kp_sync_mode.h) */
+	kp_sync_mode_t **modes;
+	/** DSKE Security Hubs, NULL if none (kp_dske_hubs.h) */
+	kp_dske_hubs_t *hubs;
 	/** pre-synchronized keys, NULL if none */
 	kp_pools_t *pools;
 	/** injected faults (test mode only) */

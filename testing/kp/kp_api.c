@@ -16,8 +16,8 @@
 #include "kp_log.h"
 #include "kp_made.h"
 #include "kp_pool.h"
-#include "kp_sync.h"
 #include "kp_sync_later.h"
+#include "kp_sync_mode.h"
 
 #include <skip_key.h>
 #include <skip_validate.h>
@@ -32,8 +32,6 @@
 #include <event2/keyvalq_struct.h>
 #include <openssl/rand.h>
 
-/** keyIds are 128 bit, as the draft requires */
-#define KEY_ID_BYTES 16
 /** largest request body (the test control endpoint, ETSI 014 POSTs) */
 #define API_BODY_MAX KP_ETSI_BODY_MAX
 /** largest body of the test control endpoint */
@@ -52,9 +50,8 @@ typedef struct {
 	struct evhttp_request *req;
 	char client[CLIENT_MAX];
 	char remote[SKIP_SYSTEM_ID_MAX + 1];
-	char key_id[2 * KEY_ID_BYTES + 1];
-	uint8_t key[KP_MAX_BITS / 8];
-	size_t len;
+	/** keyId, key and its length */
+	kp_sync_new_t new;
 	bool wrong_key;
 } pending_key_t;
 
@@ -163,31 +160,31 @@ static void key_synced(void *ctx, bool ok, const char *reason, unsigned ttl)
 	}
 	if (!ok)
 	{
-		kp_made_forget(pending->kp->made, pending->key_id);
+		kp_made_forget(pending->kp->made, pending->new.key_id);
 		kp_log(KP_LOG_ERROR, "key for '%s' not synchronized: %s",
 			   pending->remote, reason);
 		if (req)
 		{
-			kp_http_send_error(req, 500, "key synchronization failed: %s",
-							   reason);
+			kp_http_send_error(req, pending->new.status ?: 500,
+							   "key synchronization failed: %s", reason);
 		}
 	}
 	else if (!req)
 	{
 		kp_log(KP_LOG_INFO, "client %s left before key %s was synchronized, "
-			   "the peer will expire it", pending->client, pending->key_id);
+			   "the peer will expire it", pending->client, pending->new.key_id);
 	}
 	else
 	{
 		if (pending->wrong_key)
 		{
-			corrupt(pending->key, pending->len);
+			corrupt(pending->new.key, pending->new.len);
 		}
-		deliver(pending->kp, req, pending->key_id, pending->key,
-				pending->len);
+		deliver(pending->kp, req, pending->new.key_id, pending->new.key,
+				pending->new.len);
 		kp_log(KP_LOG_INFO, "delivered new key %s (%zu bit) shared with '%s' "
-			   "to %s%s", pending->key_id, pending->len * 8, pending->remote,
-			   pending->client, pending->wrong_key ? " (corrupted: test)" : "");
+			   "to %s%s", pending->new.key_id, pending->new.len * 8,
+			   pending->remote, pending->client, pending->wrong_key ? " (corrupted: test)" : "");
 	}
 	pending_destroy(pending);
 }
@@ -201,21 +198,23 @@ static void deliver_then_sync(kp_t *kp, struct evhttp_request *req,
 							  const char *remote, const kp_faults_t *faults,
 							  pending_key_t *pending)
 {
-	if (!kp_sync_later(kp, peer, remote, pending->key_id, pending->key,
-					   pending->len, faults->sync_delay_ms))
+	if (RAND_priv_bytes(pending->new.key, (int)pending->new.len) != 1 ||
+		!kp_sync_later(kp, peer, remote, pending->new.key_id,
+					   pending->new.key, pending->new.len,
+					   faults->sync_delay_ms))
 	{
-		kp_made_forget(kp->made, pending->key_id);
+		kp_made_forget(kp->made, pending->new.key_id);
 		kp_http_send_error(req, 500, "out of memory");
 		return;
 	}
 	if (faults->wrong_key)
 	{
-		corrupt(pending->key, pending->len);
+		corrupt(pending->new.key, pending->new.len);
 	}
-	deliver(kp, req, pending->key_id, pending->key, pending->len);
+	deliver(kp, req, pending->new.key_id, pending->new.key, pending->new.len);
 	kp_log(KP_LOG_INFO, "delivered new key %s (%zu bit) shared with '%s' to "
-		   "%s, synchronized in %u ms (test)%s", pending->key_id,
-		   pending->len * 8, remote, client, faults->sync_delay_ms,
+		   "%s, synchronized in %u ms (test)%s", pending->new.key_id,
+		   pending->new.len * 8, remote, client, faults->sync_delay_ms,
 		   faults->wrong_key ? " (corrupted: test)" : "");
 }
 
@@ -243,7 +242,7 @@ static void get_new_key(kp_t *kp, struct evhttp_request *req,
 						const char *client, const kp_faults_t *faults,
 						const kp_req_t *r)
 {
-	uint8_t key_id[KEY_ID_BYTES], pool_key[KP_POOL_KEY_BYTES];
+	uint8_t pool_key[KP_POOL_KEY_BYTES];
 	char pool_id[KP_POOL_KEY_ID_HEX + 1];
 	const char *remote = r->remote;
 	pending_key_t *pending;
@@ -285,16 +284,14 @@ static void get_new_key(kp_t *kp, struct evhttp_request *req,
 		kp_http_send_error(req, 500, "out of memory");
 		return;
 	}
-	pending->len = bits / 8;
-	if (RAND_bytes(key_id, sizeof(key_id)) != 1 ||
-		RAND_priv_bytes(pending->key, (int)pending->len) != 1)
+	pending->new.len = bits / 8;
+	if (!kp_sync_new_key_id(pending->new.key_id))
 	{
 		pending_destroy(pending);
 		kp_http_send_error(req, 500, "random number generator failed");
 		return;
 	}
-	skip_hex_encode(key_id, sizeof(key_id), pending->key_id);
-	if (!bind_own(kp, req, remote, pending->key_id, client))
+	if (!bind_own(kp, req, remote, pending->new.key_id, client))
 	{
 		pending_destroy(pending);
 		return;
@@ -312,8 +309,7 @@ static void get_new_key(kp_t *kp, struct evhttp_request *req,
 	snprintf(pending->remote, sizeof(pending->remote), "%s", remote);
 	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
 								  connection_closed, pending);
-	kp_sync_push(kp, peer, remote, pending->key_id, pending->key,
-				 pending->len, key_synced, pending);
+	kp_sync_make(kp, peer, remote, &pending->new, key_synced, pending);
 }
 
 /**
@@ -382,57 +378,56 @@ static void taken_synced(void *ctx, bool ok)
 }
 
 /**
- * GET /key/{keyId}?remoteSystemID=...: hand out a key a peer KP made.
+ * A GET /key/{keyId} waiting for its key to be fetched (kp_sync_pull()).
  */
-static void get_key_by_id(kp_t *kp, struct evhttp_request *req,
-						  const char *client, const kp_faults_t *faults,
-						  const kp_req_t *r)
+typedef struct {
+	kp_t *kp;
+	/** NULL once the encryptor's connection closed */
+	struct evhttp_request *req;
+	char client[CLIENT_MAX];
+	kp_req_t r;
+	bool wrong_key;
+} pulling_t;
+
+/**
+ * Hand out a stored key. Returns false, answering nothing, if it is not
+ * stored and missing is false.
+ */
+static bool take_stored(kp_t *kp, struct evhttp_request *req,
+						const char *client, bool wrong_key, const kp_req_t *r,
+						bool missing)
 {
 	const char *key_id = r->key_id, *remote = r->remote;
 	taken_key_t *taken;
 
-	if (!find_remote(kp, req, remote, client))
-	{
-		return;
-	}
-	/* not the encryptor the key is meant for: as if it did not exist, and
-	 * it stays for the one it is meant for */
-	if (!kp_authz_receive(kp->config, client, remote))
-	{
-		kp_log(KP_LOG_INFO, "%s may not take keys from '%s' (asked for %s)",
-			   client, remote, key_id);
-		kp_http_send_error(req, 400, "key not found");
-		return;
-	}
 	/* bound keys: made for one of our encryptors, or by an ETSI 014 SAE */
 	if (!kp_made_allows(kp->made, key_id, client, time(NULL)))
 	{
 		kp_log(KP_LOG_INFO, "%s may not take key %s, made for another "
 			   "encryptor", client, key_id);
 		kp_http_send_error(req, 400, "key not found");
-		return;
+		return true;
 	}
 	taken = calloc(1, sizeof(*taken));
 	if (!taken)
 	{
 		kp_http_send_error(req, 500, "out of memory");
-		return;
+		return true;
 	}
-	switch (faults->empty ? KP_STORE_NOT_FOUND
-			: kp_store_take(kp->store, remote, key_id, taken->key,
-							&taken->len, taken->issued))
+	switch (kp_store_take(kp->store, remote, key_id, taken->key, &taken->len,
+						  taken->issued))
 	{
 		case KP_STORE_OK:
 			kp_made_forget(kp->made, key_id);
 			taken->kp = kp;
 			taken->req = req;
-			taken->wrong_key = faults->wrong_key;
+			taken->wrong_key = wrong_key;
 			snprintf(taken->client, sizeof(taken->client), "%s", client);
 			snprintf(taken->remote, sizeof(taken->remote), "%s", remote);
 			evhttp_connection_set_closecb(evhttp_request_get_connection(req),
 										  taken_closed, taken);
 			kp_store_synced(kp->store, taken_synced, taken);
-			return;
+			return true;
 		case KP_STORE_IO:
 			kp_log(KP_LOG_ERROR, "cannot wipe key %s from '%s' in the "
 				   "store, not delivered", key_id, remote);
@@ -440,6 +435,11 @@ static void get_key_by_id(kp_t *kp, struct evhttp_request *req,
 							   "key");
 			break;
 		default:
+			if (!missing)
+			{
+				free(taken);
+				return false;
+			}
 			kp_log(KP_LOG_INFO, "%s asked for unknown key %s from '%s'",
 				   client, key_id, remote);
 			kp_http_send_error(req, 400, "key not found");
@@ -447,6 +447,102 @@ static void get_key_by_id(kp_t *kp, struct evhttp_request *req,
 	}
 	skip_memwipe(taken, sizeof(*taken));
 	free(taken);
+	return true;
+}
+
+static void pulling_closed(struct evhttp_connection *conn, void *arg)
+{
+	pulling_t *pulling = arg;
+
+	pulling->req = NULL;
+}
+
+/**
+ * The key was fetched into the store (or not): hand it out.
+ */
+static void key_pulled(void *ctx, kp_pull_result_t result, const char *reason)
+{
+	pulling_t *pulling = ctx;
+	struct evhttp_request *req = pulling->req;
+
+	if (req)
+	{
+		evhttp_connection_set_closecb(evhttp_request_get_connection(req),
+									  NULL, NULL);
+	}
+	if (!req)
+	{
+		kp_log(KP_LOG_INFO, "client %s left before key %s was fetched%s",
+			   pulling->client, pulling->r.key_id, result == KP_PULL_OK ?
+			   ", it waits in the store" : "");
+	}
+	else if (result == KP_PULL_FAILED)
+	{
+		kp_log(KP_LOG_ERROR, "key %s from '%s' not available: %s",
+			   pulling->r.key_id, pulling->r.remote, reason);
+		kp_http_send_error(req, 503, "key not available: %s", reason);
+	}
+	else
+	{
+		take_stored(pulling->kp, req, pulling->client, pulling->wrong_key,
+					&pulling->r, true);
+	}
+	free(pulling);
+}
+
+/**
+ * GET /key/{keyId}?remoteSystemID=...: hand out a key a peer KP made.
+ */
+static void get_key_by_id(kp_t *kp, struct evhttp_request *req,
+						  const char *client, const kp_faults_t *faults,
+						  const kp_req_t *r)
+{
+	pulling_t *pulling;
+	kp_peer_t *peer;
+
+	peer = find_remote(kp, req, r->remote, client);
+	if (!peer)
+	{
+		return;
+	}
+	/* not the encryptor the key is meant for: as if it did not exist, and
+	 * it stays for the one it is meant for */
+	if (!kp_authz_receive(kp->config, client, r->remote))
+	{
+		kp_log(KP_LOG_INFO, "%s may not take keys from '%s' (asked for %s)",
+			   client, r->remote, r->key_id);
+		kp_http_send_error(req, 400, "key not found");
+		return;
+	}
+	if (faults->empty)
+	{
+		kp_log(KP_LOG_INFO, "%s asked for unknown key %s from '%s'",
+			   client, r->key_id, r->remote);
+		kp_http_send_error(req, 400, "key not found");
+		return;
+	}
+	if (take_stored(kp, req, client, faults->wrong_key, r, false))
+	{
+		return;
+	}
+	/* not stored: the peer's mode may fetch it (DSKE), or say it does not
+	 * exist (the direct link pushes every key) */
+	pulling = calloc(1, sizeof(*pulling));
+	if (!pulling)
+	{
+		kp_http_send_error(req, 500, "out of memory");
+		return;
+	}
+	*pulling = (pulling_t){
+		.kp = kp,
+		.req = req,
+		.r = *r,
+		.wrong_key = faults->wrong_key,
+	};
+	snprintf(pulling->client, sizeof(pulling->client), "%s", client);
+	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
+								  pulling_closed, pulling);
+	kp_sync_pull(kp, peer, r->key_id, key_pulled, pulling);
 }
 
 /**

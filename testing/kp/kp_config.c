@@ -12,6 +12,9 @@
 #include "kp_fault.h"
 #include "kp_sae.h"
 
+#include <dske_pair.h>
+#include <dske_shamir.h>
+
 #include <skip_key.h>
 #include <skip_validate.h>
 
@@ -40,6 +43,9 @@
 #define ETSI_KEY_SIZE_MAX 4096
 /** keys per ETSI GS QKD 014 request: default and most configurable */
 #define DEFAULT_ETSI_MAX_KEYS 16
+/** DSKE: key size (bits) and least threshold */
+#define DEFAULT_DSKE_KEY_BITS 256
+#define DSKE_K_MIN 2
 #define ETSI_MAX_KEYS_MAX 64
 
 static void usage(FILE *out)
@@ -76,6 +82,17 @@ static void usage(FILE *out)
 "                             FILE; the encryptors WHO (psk:IDENTITY or\n"
 "                             cert:SUBJECT, a glob) alone may take its keys\n"
 "                             (default: all that may use it) (repeatable)\n"
+"  --dske-peer ID,CLIENT,K[,WHO..]\n"
+"                             peer KP whose keys go through the Security\n"
+"                             Hubs (DSKE): its system ID, its client name at\n"
+"                             the hubs, and K, the hubs needed (2 or more);\n"
+"                             WHO as for --peer (repeatable)\n"
+"  --dske-hub NAME,HOST:PORT,INDEX,DIR\n"
+"                             a DSKE Security Hub: its name, address, index\n"
+"                             (1 to 32, the same on both KPs) and our pair\n"
+"                             directory from its registration bundle\n"
+"                             (repeatable; DSKE peers use every hub)\n"
+"  --dske-key-size BITS       size of DSKE keys, a multiple of 128 [%d]\n"
 "  --sae ID,SYSTEM[,WHO]      an SAE of the ETSI GS QKD 014 API: its SAE ID,\n"
 "                             the system ID of the KP it sits behind (ours\n"
 "                             for our own SAEs) and, for ours, the client\n"
@@ -102,7 +119,8 @@ static void usage(FILE *out)
 "  --test-key-log FILE        append every delivered key to FILE, so that\n"
 "                             tests can look for it in logs (tests only!)\n"
 "  -v, --verbose              log debug lines\n"
-"  -h, --help                 this text\n", DEFAULT_ETSI_KEY_SIZE,
+"  -h, --help                 this text\n", DEFAULT_DSKE_KEY_BITS,
+	DEFAULT_ETSI_KEY_SIZE,
 	DEFAULT_ETSI_MIN_KEY_SIZE, DEFAULT_ETSI_MAX_KEY_SIZE, ETSI_KEY_SIZE_MIN,
 	ETSI_KEY_SIZE_MAX, ETSI_MAX_KEYS_MAX, DEFAULT_ETSI_MAX_KEYS,
 	DEFAULT_KEY_TTL,
@@ -125,6 +143,9 @@ static const struct option options[] = {
 	{ "tls12-ciphers", required_argument, NULL, 'S' },
 	{ "sync-listen", required_argument, NULL, 's' },
 	{ "peer", required_argument, NULL, 'p' },
+	{ "dske-peer", required_argument, NULL, 'D' },
+	{ "dske-hub", required_argument, NULL, 'H' },
+	{ "dske-key-size", required_argument, NULL, '6' },
 	{ "sae", required_argument, NULL, 'E' },
 	{ "etsi-key-size", required_argument, NULL, '1' },
 	{ "etsi-min-key-size", required_argument, NULL, '3' },
@@ -181,6 +202,11 @@ static bool parse_host_port(const char *arg, char **host, unsigned *port)
 	*host = strndup(start, end - start);
 	*port = (unsigned)value;
 	return *host != NULL;
+}
+
+bool kp_config_address(const char *arg, char **host, unsigned *port)
+{
+	return parse_host_port(arg, host, port);
 }
 
 /**
@@ -429,6 +455,77 @@ out:
 }
 
 /**
+ * --dske-peer ID,CLIENT,K[,WHO..]
+ */
+static bool add_dske_peer(kp_config_t *config, const char *arg)
+{
+	char *copy, *id, *client, *k, *who, *rest = NULL;
+	kp_peer_t *peers, *peer;
+	bool ok = false;
+
+	copy = strdup(arg);
+	if (!copy)
+	{
+		return false;
+	}
+	id = strtok_r(copy, ",", &rest);
+	client = strtok_r(NULL, ",", &rest);
+	k = strtok_r(NULL, ",", &rest);
+	who = strtok_r(NULL, "", &rest);
+	if (!id || !client || !k)
+	{
+		fprintf(stderr, "--dske-peer wants ID,CLIENT,K[,WHO...]\n");
+		goto out;
+	}
+	if (!skip_system_id_valid(id, strlen(id)) || strpbrk(id, "*?[]\\"))
+	{
+		fprintf(stderr, "--dske-peer: invalid system ID '%s' (no glob: the "
+				"hubs know one client per peer)\n", id);
+		goto out;
+	}
+	if (!dske_pair_name_valid(client))
+	{
+		fprintf(stderr, "--dske-peer %s: invalid client name '%s' (1 to %d "
+				"of A-Z a-z 0-9 . _ -)\n", id, client, DSKE_PAIR_NAME_MAX);
+		goto out;
+	}
+	peers = realloc(config->peers, (config->peer_count + 1) * sizeof(*peers));
+	if (!peers)
+	{
+		goto out;
+	}
+	config->peers = peers;
+	peer = &peers[config->peer_count];
+	memset(peer, 0, sizeof(*peer));
+	if (!parse_uint("dske-peer", k, DSKE_MAX_HUBS, &peer->dske_k))
+	{
+		goto out;
+	}
+	if (peer->dske_k < DSKE_K_MIN)
+	{
+		fprintf(stderr, "--dske-peer %s: k = %u would trust a single hub "
+				"(%d or more)\n", id, peer->dske_k, DSKE_K_MIN);
+		goto out;
+	}
+	peer->sync = KP_SYNC_DSKE;
+	peer->system_id = strdup(id);
+	peer->dske_client = strdup(client);
+	if (!peer->system_id || !peer->dske_client ||
+		(who && !add_receivers(peer, who)))
+	{
+		free_receivers(peer);
+		free(peer->system_id);
+		free(peer->dske_client);
+		goto out;
+	}
+	config->peer_count++;
+	ok = true;
+out:
+	free(copy);
+	return ok;
+}
+
+/**
  * --sae ID,SYSTEM[,WHO]
  */
 static bool add_sae(kp_config_t *config, const char *arg)
@@ -642,6 +739,13 @@ static bool apply(kp_config_t *config, int opt, const char *arg, bool nested)
 			return add_peer(config, arg);
 		case 'E':
 			return add_sae(config, arg);
+		case 'D':
+			return add_dske_peer(config, arg);
+		case 'H':
+			return kp_config_add_hub(config, arg);
+		case '6':
+			return parse_uint("dske-key-size", arg, 128 * DSKE_MAX_KEY_WORDS,
+							  &config->dske_key_bits);
 		case '1':
 			return parse_etsi_size("etsi-key-size", arg,
 								   &config->etsi_key_size);
@@ -828,7 +932,7 @@ static bool check(kp_config_t *config)
 	}
 	if (!config->peer_count)
 	{
-		fprintf(stderr, "at least one --peer is required\n");
+		fprintf(stderr, "at least one --peer or --dske-peer is required\n");
 		return false;
 	}
 	if ((config->test_faults || config->test_key_log) && !config->test_mode)
@@ -842,7 +946,7 @@ static bool check(kp_config_t *config)
 		fprintf(stderr, "--test-faults: %s\n", err);
 		return false;
 	}
-	if (!check_etsi(config))
+	if (!check_etsi(config) || !kp_config_check_dske(config))
 	{
 		return false;
 	}
@@ -874,6 +978,7 @@ kp_config_t *kp_config_parse(int argc, char *argv[])
 	config->etsi_min_key_size = DEFAULT_ETSI_MIN_KEY_SIZE;
 	config->etsi_max_key_size = DEFAULT_ETSI_MAX_KEY_SIZE;
 	config->etsi_max_keys = DEFAULT_ETSI_MAX_KEYS;
+	config->dske_key_bits = DEFAULT_DSKE_KEY_BITS;
 	parse_host_port(DEFAULT_LISTEN, &config->listen_host, &config->listen_port);
 
 	args = kp_conffile_args(argc, argv, options, apply_args, usage, config);
@@ -907,6 +1012,7 @@ void kp_config_destroy(kp_config_t *config)
 		skip_memwipe(&config->peers[i].psk, sizeof(config->peers[i].psk));
 		free(config->peers[i].system_id);
 		free(config->peers[i].host);
+		free(config->peers[i].dske_client);
 		free_receivers(&config->peers[i]);
 	}
 	for (i = 0; i < config->allow_count; i++)
@@ -925,6 +1031,7 @@ void kp_config_destroy(kp_config_t *config)
 		free(config->saes[i].who);
 	}
 	free(config->saes);
+	kp_config_free_hubs(config);
 	for (i = 0; i < KP_CERTS_MAX; i++)
 	{
 		free(config->certs[i].cert_file);

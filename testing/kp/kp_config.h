@@ -43,6 +43,32 @@ typedef struct {
 } kp_allow_t;
 
 /**
+ * How keys are synchronized with a peer KP.
+ */
+typedef enum {
+	/** over HTTPS straight to the peer's synchronization listener */
+	KP_SYNC_DIRECT,
+	/** through k of n Security Hubs (DSKE, docs/kp.md "DSKE") */
+	KP_SYNC_DSKE,
+} kp_sync_kind_t;
+
+/**
+ * A DSKE Security Hub (--dske-hub): every DSKE peer shares its keys over
+ * all of them.
+ */
+typedef struct {
+	/** the hub's name (as in its registration bundle) */
+	char *name;
+	/** where it listens */
+	char *host;
+	unsigned port;
+	/** its index 1..H: the Shamir coordinate, the same on both KPs */
+	unsigned index;
+	/** our pair directory with this hub (registration, PSRD) */
+	char *dir;
+} kp_hub_t;
+
+/**
  * A peer KP keys are synchronized with. Its system ID may be a glob: then
  * the entry stands for every system the glob matches, all reached through
  * one synchronization endpoint (a relay, or a KP serving many systems) and
@@ -63,6 +89,13 @@ typedef struct {
 	 *  --allow rules let use the peer */
 	char **receivers;
 	size_t receiver_count;
+	/** how keys are synchronized with it; DSKE peers have no host, port
+	 *  and PSK */
+	kp_sync_kind_t sync;
+	/** DSKE: the peer's client name at the hubs */
+	char *dske_client;
+	/** DSKE: shares needed to rebuild a key (sending and least accepted) */
+	unsigned dske_k;
 } kp_peer_t;
 
 /**
@@ -121,6 +154,11 @@ typedef struct {
 	/** peer KPs */
 	kp_peer_t *peers;
 	size_t peer_count;
+	/** DSKE Security Hubs */
+	kp_hub_t *hubs;
+	size_t hub_count;
+	/** size of DSKE keys in bits, a multiple of 128 */
+	unsigned dske_key_bits;
 	/** SAEs of the ETSI GS QKD 014 API */
 	kp_sae_t *saes;
 	size_t sae_count;
@@ -183,6 +221,28 @@ kp_sae_t *kp_config_find_sae(kp_config_t *config, const char *id);
  * @return			SAE, NULL if the client is none of ours
  */
 kp_sae_t *kp_config_client_sae(kp_config_t *config, const char *client);
+
+/**
+ * Split HOST:PORT ([v6]:PORT accepted).
+ *
+ * @param host		receives the host (allocated)
+ */
+bool kp_config_address(const char *arg, char **host, unsigned *port);
+
+/**
+ * Parse --dske-hub NAME,HOST:PORT,INDEX,DIR (kp_config_dske.c).
+ */
+bool kp_config_add_hub(kp_config_t *config, const char *arg);
+
+/**
+ * Check the DSKE options once all are read (kp_config_dske.c).
+ */
+bool kp_config_check_dske(kp_config_t *config);
+
+/**
+ * Free the hubs (kp_config_dske.c).
+ */
+void kp_config_free_hubs(kp_config_t *config);
 
 /**
  * Wipe PSKs and free the configuration.

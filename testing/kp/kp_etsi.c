@@ -14,7 +14,7 @@
 #include "kp_made.h"
 #include "kp_request.h"
 #include "kp_sae.h"
-#include "kp_sync.h"
+#include "kp_sync_mode.h"
 
 #include <skip_json.h>
 #include <skip_key.h>
@@ -28,8 +28,6 @@
 
 /** prefix of every path of the API */
 #define ETSI_PREFIX "/api/v1/keys/"
-/** keyIds of the keys we make: 128 bit, shown as UUIDs */
-#define KEY_ID_BYTES 16
 /** most keys per request, as kp_config.c allows */
 #define ETSI_KEYS_MAX 64
 /** client names bound to keys for an SAE: "sae:" SAE ID */
@@ -38,10 +36,7 @@
 /**
  * A key of an enc_keys request on its way to the peer KP.
  */
-typedef struct {
-	char key_id[KP_ETSI_KEY_ID_HEX + 1];
-	uint8_t key[KP_MAX_BITS / 8];
-} new_key_t;
+typedef kp_sync_new_t new_key_t;
 
 /**
  * An enc_keys request waiting for the peer KP to store its keys.
@@ -325,7 +320,6 @@ static void enc_keys(kp_t *kp, struct evhttp_request *req, const char *client,
 					 kp_sae_t *slave)
 {
 	kp_etsi_limits_t limits = limits_of(kp->config);
-	uint8_t id[KEY_ID_BYTES];
 	kp_etsi_key_req_t kr;
 	const char *err;
 	kp_peer_t *peer;
@@ -372,14 +366,15 @@ static void enc_keys(kp_t *kp, struct evhttp_request *req, const char *client,
 	strcpy(batch->slave, slave->id);
 	for (i = 0; i < kr.number; i++)
 	{
-		if (RAND_bytes(id, sizeof(id)) != 1 ||
-			RAND_priv_bytes(batch->keys[i].key, (int)batch->len) != 1)
+		if (!kp_sync_new_key_id(batch->keys[i].key_id))
 		{
 			batch_destroy(batch);
 			kp_etsi_send_error(req, 503, "random number generator failed");
 			return;
 		}
-		skip_hex_encode(id, sizeof(id), batch->keys[i].key_id);
+		batch->keys[i].len = batch->len;
+		strcpy(batch->keys[i].master, caller->id);
+		strcpy(batch->keys[i].slave, slave->id);
 	}
 	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
 								  batch_closed, batch);
@@ -388,9 +383,8 @@ static void enc_keys(kp_t *kp, struct evhttp_request *req, const char *client,
 	batch->waiting = kr.number + 1;
 	for (i = 0; i < kr.number; i++)
 	{
-		kp_sync_push_sae(kp, peer, slave->system_id, batch->keys[i].key_id,
-						 batch->keys[i].key, batch->len, caller->id,
-						 slave->id, key_synced, batch);
+		kp_sync_make(kp, peer, slave->system_id, &batch->keys[i], key_synced,
+					 batch);
 	}
 	key_synced(batch, true, NULL, 0);
 }
@@ -530,61 +524,13 @@ static void taken_synced(void *ctx, bool ok)
 }
 
 /**
- * GET|POST dec_keys: hand out keys the master SAE made for the caller.
+ * Answer with a key container once the wipes of its keys are on disk.
  */
-static void dec_keys(kp_t *kp, struct evhttp_request *req, const char *client,
-					 const kp_faults_t *faults, kp_sae_t *caller,
-					 kp_sae_t *master)
+static void answer_once_synced(kp_t *kp, struct evhttp_request *req,
+							   json_object *obj)
 {
-	char ids[ETSI_KEYS_MAX][KP_ETSI_KEY_ID_HEX + 1];
-	json_object *keys, *obj;
 	taken_keys_t *taken;
-	const char *err;
-	size_t i, j, n, len;
-	char *body;
 
-	if (!take_body(req, &body, &len))
-	{
-		return;
-	}
-	err = kp_etsi_parse_key_ids(body, len, query_of(req), ids,
-								kp->config->etsi_max_keys, &n);
-	free_body(body, len);
-	if (err)
-	{
-		kp_etsi_send_error(req, 400, err);
-		return;
-	}
-	if (!kp_authz_remote(kp->config, client, master->system_id))
-	{
-		kp_log(KP_LOG_INFO, "%s may not use '%s' (SAE %s)", client,
-			   master->system_id, master->id);
-		kp_http_send_json(req, 401, kp_etsi_error_json("unauthorized"));
-		return;
-	}
-	/* all checked before any is taken */
-	for (i = 0; i < n; i++)
-	{
-		for (j = 0; j < i; j++)
-		{
-			if (strcmp(ids[i], ids[j]) == 0)
-			{
-				kp_etsi_send_error(req, 400, "key_ID given twice");
-				return;
-			}
-		}
-		if (!may_take(kp, req, caller->id, master, ids[i]))
-		{
-			return;
-		}
-	}
-	keys = take_keys(kp, req, faults, caller->id, master, ids, n);
-	if (!keys)
-	{
-		return;
-	}
-	obj = json_object_new_object();
-	json_object_object_add(obj, "keys", keys);
 	taken = malloc(sizeof(*taken));
 	if (!taken)
 	{
@@ -596,6 +542,170 @@ static void dec_keys(kp_t *kp, struct evhttp_request *req, const char *client,
 	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
 								  taken_closed, taken);
 	kp_store_synced(kp->store, taken_synced, taken);
+}
+
+/**
+ * A dec_keys request waiting for keys the store lacks to be fetched
+ * (kp_sync_pull()).
+ */
+typedef struct {
+	kp_t *kp;
+	/** NULL once the SAE's connection closed */
+	struct evhttp_request *req;
+	kp_faults_t faults;
+	char caller[KP_SAE_ID_MAX + 1];
+	kp_sae_t *master;
+	char ids[ETSI_KEYS_MAX][KP_ETSI_KEY_ID_HEX + 1];
+	size_t n;
+	/** pulls not answered yet (one more while they are started) */
+	unsigned waiting;
+	/** why a pull failed, empty if none did */
+	char failed[256];
+} fetch_t;
+
+static void fetch_closed(struct evhttp_connection *conn, void *arg)
+{
+	fetch_t *fetch = arg;
+
+	fetch->req = NULL;
+}
+
+/**
+ * Every key is in the store or not: check and hand them out.
+ */
+static void fetch_done(fetch_t *fetch)
+{
+	struct evhttp_request *req = fetch->req;
+	json_object *keys, *obj;
+	size_t i;
+
+	if (req)
+	{
+		evhttp_connection_set_closecb(evhttp_request_get_connection(req),
+									  NULL, NULL);
+	}
+	if (!req)
+	{
+		kp_log(KP_LOG_INFO, "SAE %s left before its keys were fetched",
+			   fetch->caller);
+		free(fetch);
+		return;
+	}
+	if (fetch->failed[0])
+	{
+		kp_etsi_send_error(req, 503, fetch->failed);
+		free(fetch);
+		return;
+	}
+	/* all checked before any is taken */
+	for (i = 0; i < fetch->n; i++)
+	{
+		if (!may_take(fetch->kp, req, fetch->caller, fetch->master,
+					  fetch->ids[i]))
+		{
+			free(fetch);
+			return;
+		}
+	}
+	keys = take_keys(fetch->kp, req, &fetch->faults, fetch->caller,
+					 fetch->master, fetch->ids, fetch->n);
+	if (keys)
+	{
+		obj = json_object_new_object();
+		json_object_object_add(obj, "keys", keys);
+		answer_once_synced(fetch->kp, req, obj);
+	}
+	free(fetch);
+}
+
+static void key_pulled(void *ctx, kp_pull_result_t result, const char *reason)
+{
+	fetch_t *fetch = ctx;
+
+	if (result == KP_PULL_FAILED && !fetch->failed[0])
+	{
+		snprintf(fetch->failed, sizeof(fetch->failed), "key not available: "
+				 "%s", reason);
+	}
+	if (--fetch->waiting == 0)
+	{
+		fetch_done(fetch);
+	}
+}
+
+/**
+ * GET|POST dec_keys: hand out keys the master SAE made for the caller,
+ * fetched first if the peer's mode can (DSKE).
+ */
+static void dec_keys(kp_t *kp, struct evhttp_request *req, const char *client,
+					 const kp_faults_t *faults, kp_sae_t *caller,
+					 kp_sae_t *master)
+{
+	const char *err, *bound, *made_by;
+	kp_peer_t *peer;
+	fetch_t *fetch;
+	size_t i, j, len;
+	char *body;
+
+	fetch = calloc(1, sizeof(*fetch));
+	if (!fetch)
+	{
+		kp_etsi_send_error(req, 503, "out of memory");
+		return;
+	}
+	if (!take_body(req, &body, &len))
+	{
+		free(fetch);
+		return;
+	}
+	err = kp_etsi_parse_key_ids(body, len, query_of(req), fetch->ids,
+								kp->config->etsi_max_keys, &fetch->n);
+	free_body(body, len);
+	if (err)
+	{
+		free(fetch);
+		kp_etsi_send_error(req, 400, err);
+		return;
+	}
+	if (!kp_authz_remote(kp->config, client, master->system_id))
+	{
+		free(fetch);
+		kp_log(KP_LOG_INFO, "%s may not use '%s' (SAE %s)", client,
+			   master->system_id, master->id);
+		kp_http_send_json(req, 401, kp_etsi_error_json("unauthorized"));
+		return;
+	}
+	for (i = 0; i < fetch->n; i++)
+	{
+		for (j = 0; j < i; j++)
+		{
+			if (strcmp(fetch->ids[i], fetch->ids[j]) == 0)
+			{
+				free(fetch);
+				kp_etsi_send_error(req, 400, "key_ID given twice");
+				return;
+			}
+		}
+	}
+	fetch->kp = kp;
+	fetch->req = req;
+	fetch->faults = *faults;
+	fetch->master = master;
+	snprintf(fetch->caller, sizeof(fetch->caller), "%s", caller->id);
+	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
+								  fetch_closed, fetch);
+	peer = kp_config_find_peer(kp->config, master->system_id);
+	fetch->waiting = 1;
+	for (i = 0; peer && !faults->empty && i < fetch->n; i++)
+	{	/* a key not bound to an SAE here was never stored here */
+		if (!kp_made_find(kp->made, fetch->ids[i], time(NULL), &bound,
+						  &made_by))
+		{
+			fetch->waiting++;
+			kp_sync_pull(kp, peer, fetch->ids[i], key_pulled, fetch);
+		}
+	}
+	key_pulled(fetch, KP_PULL_OK, NULL);
 }
 
 void kp_etsi_dispatch(kp_t *kp, struct evhttp_request *req,

@@ -191,7 +191,13 @@ bool kp_made_find(kp_made_t *made, const char *key_id, time_t now,
 
 void kp_made_forget(kp_made_t *made, const char *key_id)
 {
-	binding_t *binding = find(made, key_id);
+	binding_t *binding;
+
+	if (!made)
+	{	/* shutting down: the bindings are gone already */
+		return;
+	}
+	binding = find(made, key_id);
 
 	if (binding)
 	{

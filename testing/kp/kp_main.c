@@ -16,7 +16,7 @@
 #include "kp_log.h"
 #include "kp_protect.h"
 #include "kp_pool.h"
-#include "kp_sync.h"
+#include "kp_sync_mode.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -144,7 +144,8 @@ int main(int argc, char *argv[])
 		kp_log(KP_LOG_INFO, "key store in %s: %zu key(s) waiting",
 			   kp.config->state_dir, kp_store_count(kp.store));
 	}
-	if (!kp.base || !kp_sync_init(&kp) || !kp_sync_server_init(&kp) ||
+	if (!kp.base || !kp_sync_init(&kp) || !kp_sync_modes_init(&kp) ||
+		!kp_sync_server_init(&kp) ||
 		!kp_api_init(&kp) || !kp_pool_init(&kp))
 	{
 		goto out;
@@ -177,6 +178,7 @@ out:
 	/* encryptors' connections first: pending keys forget their requests,
 	 * then the pushes under way fail */
 	kp_api_deinit(&kp);
+	kp_sync_modes_deinit(&kp);
 	kp_sync_deinit(&kp);
 	kp_pool_deinit(&kp);
 	kp_sync_server_deinit(&kp);

@@ -9,15 +9,13 @@
 
 #include "kp_pool.h"
 #include "kp_log.h"
-#include "kp_sync.h"
+#include "kp_sync_mode.h"
 
 #include <skip_key.h>
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#include <openssl/rand.h>
 
 /** how often pools are checked for stale keys and refilled (seconds) */
 #define POOL_CHECK_S 1
@@ -60,6 +58,8 @@ struct kp_pools_t {
 typedef struct {
 	pool_t *pool;
 	pooled_t key;
+	/** the key as the peer's mode makes it */
+	kp_sync_new_t new;
 } filling_t;
 
 static time_t monotonic(void)
@@ -95,6 +95,9 @@ static void filled(void *ctx, bool ok, const char *reason, unsigned ttl)
 	pool->pushing--;
 	if (ok && pool->count < pool->kp->pools->size)
 	{	/* the remote encryptor keeps at least half the time to fetch it */
+		memcpy(filling->key.key_id, filling->new.key_id,
+			   sizeof(filling->key.key_id));
+		memcpy(filling->key.key, filling->new.key, KP_POOL_KEY_BYTES);
 		filling->key.until = monotonic() + ttl / 2;
 		*at(pool, pool->count) = filling->key;
 		pool->count++;
@@ -115,28 +118,26 @@ static void filled(void *ctx, bool ok, const char *reason, unsigned ttl)
 static void refill(pool_t *pool)
 {
 	size_t size = pool->kp->pools->size;
-	uint8_t id[KP_POOL_KEY_ID_HEX / 2];
 	filling_t *filling;
 
 	if (pool->failed || pool->count + pool->pushing > size / 2)
 	{
 		return;
 	}
-	while (pool->count + pool->pushing < size)
+	/* a push may fail before it returns: stop then */
+	while (pool->count + pool->pushing < size && !pool->failed)
 	{
 		filling = calloc(1, sizeof(*filling));
-		if (!filling || RAND_bytes(id, sizeof(id)) != 1 ||
-			RAND_priv_bytes(filling->key.key, KP_POOL_KEY_BYTES) != 1)
+		if (!filling || !kp_sync_new_key_id(filling->new.key_id))
 		{
 			free(filling);
 			return;
 		}
 		filling->pool = pool;
-		skip_hex_encode(id, sizeof(id), filling->key.key_id);
+		filling->new.len = KP_POOL_KEY_BYTES;
 		pool->pushing++;
-		kp_sync_push(pool->kp, pool->peer, pool->peer->system_id,
-					 filling->key.key_id, filling->key.key, KP_POOL_KEY_BYTES,
-					 filled, filling);
+		kp_sync_make(pool->kp, pool->peer, pool->peer->system_id,
+					 &filling->new, filled, filling);
 	}
 }
 

@@ -379,6 +379,12 @@ void kp_sync_push_sae(kp_t *kp, kp_peer_t *peer, const char *target,
 	link_t *link = get_link(kp, peer);
 	push_t *push;
 
+	if (peer->sync != KP_SYNC_DIRECT)
+	{
+		done(ctx, false, "keys for this peer are made through its Security "
+			 "Hubs", 0);
+		return;
+	}
 	push = calloc(1, sizeof(*push));
 	if (!push || len > sizeof(push->key.key))
 	{
@@ -440,6 +446,10 @@ bool kp_sync_init(kp_t *kp)
 		link->peer = &config->peers[i];
 		TAILQ_INIT(&link->queue);
 		TAILQ_INIT(&link->batch);
+		if (link->peer->sync != KP_SYNC_DIRECT)
+		{	/* no link: kp_sync_push_sae() refuses such peers */
+			continue;
+		}
 		link->ctx = kp_tls_psk_client_create(&config->peers[i].psk);
 		link->kick = event_new(kp->base, -1, 0, kick_cb, link);
 		link->idle = evtimer_new(kp->base, idle_cb, link);

@@ -36,7 +36,7 @@ static const skip_psk_t *peer_psk(void *ctx, const char *identity)
 {
 	kp_peer_t *peer = kp_config_find_peer(ctx, identity);
 
-	return peer ? &peer->psk : NULL;
+	return peer && peer->sync == KP_SYNC_DIRECT ? &peer->psk : NULL;
 }
 
 static void forget_saes(kp_t *kp, kp_sync_msg_t *msg, size_t count)

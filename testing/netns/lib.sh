@@ -32,7 +32,8 @@
 #   EXTRA_SECRETS_s=...      more sections in the secrets section
 #   PROPOSALS_s=...          the connections' IKE proposals
 #   STATIC_PPK_s=no          no static PPK secret (default: one, "static-1")
-#   KP_PEER_s=...            the KP's --peer option
+#   KP_PEER_s=...            the KP's --peer option (none: no --peer, the
+#                            scenario gives other peers)
 #   CHARON_OPTIONS_s=...     more options in the charon section
 #   LOG_LEVEL_s=N            log level of every group of charon
 
@@ -137,8 +138,9 @@ kp_start_as() {
 	local name=$1 s=$2; shift 2
 	local o; o=$(other "$s")
 	local ns=NS_$s sid=SID_$s osid=SID_$o addr=KADDR_$s oaddr=KADDR_$o
-	local peer
+	local peer peer_opts=()
 	peer=$(var KP_PEER "$s" "${!osid},${!oaddr}:$SYNC_PORT,$OUT/cred/kp-sync.psk")
+	[ "$peer" = none ] || peer_opts=(--peer "$peer")
 	# not through a shell function: $! must be the KP itself
 	ASAN_OPTIONS=$(sanitizer_options "$OUT/$name.sanitizer") \
 	UBSAN_OPTIONS=$(sanitizer_options "$OUT/$name.sanitizer") \
@@ -148,7 +150,7 @@ kp_start_as() {
 		--cert "$OUT/cred/kp-$s.pem" --key "$OUT/cred/kp-$s.key" \
 		--ca "$OUT/cred/ca.pem" \
 		--sync-listen "${!addr}:$SYNC_PORT" \
-		--peer "$peer" \
+		"${peer_opts[@]}" \
 		-v "$@" >> "$OUT/$name.log" 2>&1 &
 	PIDS[$name]=$!
 	wait_for "$name ready" 5 grep -q "\[info\] ready" "$OUT/$name.log"

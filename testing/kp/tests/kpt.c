@@ -169,11 +169,14 @@ void kpt_pair_init_peers(kpt_kp_t kps[2], const char *alice_peer,
 		kpt_kp_arg(kp, "%s", kp->name);
 		kpt_kp_arg(kp, "--listen");
 		kpt_kp_arg(kp, "127.0.0.1:%u", kp->port);
-		kpt_kp_arg(kp, "--sync-listen");
-		kpt_kp_arg(kp, "127.0.0.1:%u", kp->sync_port);
-		kpt_kp_arg(kp, "--peer");
-		kpt_kp_arg(kp, "%s,127.0.0.1:%u,%s", peers[i], other->sync_port,
-				   kpt_path("kp-sync.psk"));
+		if (peers[i])
+		{	/* else the test adds its peers (DSKE) */
+			kpt_kp_arg(kp, "--sync-listen");
+			kpt_kp_arg(kp, "127.0.0.1:%u", kp->sync_port);
+			kpt_kp_arg(kp, "--peer");
+			kpt_kp_arg(kp, "%s,127.0.0.1:%u,%s", peers[i], other->sync_port,
+					   kpt_path("kp-sync.psk"));
+		}
 		kpt_kp_arg(kp, "--client-psk");
 		kpt_kp_arg(kp, "gw-%s:%s/gw-%s.psk", letters[i], dir, letters[i]);
 		kpt_kp_arg(kp, "--cert");

@@ -163,7 +163,8 @@ void kpt_pair_free(kpt_kp_t kps[2]);
 
 /**
  * Like kpt_pair_init(), but Alice's peer entry for Bob is alice_peer and
- * Bob's for Alice is bob_peer (system IDs or globs).
+ * Bob's for Alice is bob_peer (system IDs or globs); NULL for neither a
+ * --peer nor a --sync-listen (the test adds other peers).
  */
 void kpt_pair_init_peers(kpt_kp_t kps[2], const char *alice_peer,
 						 const char *bob_peer);
@@ -299,5 +300,6 @@ Suite *kpt_limits_suite(void);
 Suite *kpt_faults_suite(void);
 Suite *kpt_config_suite(void);
 Suite *kpt_etsi_suite(void);
+Suite *kpt_dske_suite(void);
 
 #endif /* KPT_H_ */

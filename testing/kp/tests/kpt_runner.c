@@ -31,6 +31,7 @@ int main(int argc, char *argv[])
 	srunner_add_suite(runner, kpt_faults_suite());
 	srunner_add_suite(runner, kpt_config_suite());
 	srunner_add_suite(runner, kpt_etsi_suite());
+	srunner_add_suite(runner, kpt_dske_suite());
 	srunner_run_all(runner, CK_NORMAL);
 	failed = srunner_ntests_failed(runner);
 	srunner_free(runner);
