@@ -12,8 +12,6 @@
 
 #include <dske_pair.h>
 
-#include <ctype.h>
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,52 +82,15 @@ static const struct option options[] = {
 };
 
 /**
- * A positive decimal number up to max.
- */
-static bool parse_uint(const char *name, const char *arg, unsigned long max,
-					   unsigned *out)
-{
-	char *end;
-	unsigned long value;
-
-	errno = 0;
-	value = strtoul(arg, &end, 10);
-	if (!isdigit((unsigned char)arg[0]) || errno || *end || value == 0 ||
-		value > max)
-	{
-		fprintf(stderr, "--%s: invalid value '%s' (1 to %lu)\n", name, arg,
-				max);
-		return false;
-	}
-	*out = (unsigned)value;
-	return true;
-}
-
-static bool set_string(char **field, const char *arg)
-{
-	free(*field);
-	*field = strdup(arg);
-	return *field != NULL;
-}
-
-static bool read_config_file(hub_config_t *config, const char *path);
-
-/**
  * Apply one option, from the command line or a config file.
  */
-static bool apply(hub_config_t *config, int opt, const char *arg, bool nested)
+static bool apply(void *ctx, int opt, const char *arg)
 {
+	hub_config_t *config = ctx;
 	char err[128];
 
 	switch (opt)
 	{
-		case 'f':
-			if (nested)
-			{
-				fprintf(stderr, "config files cannot include others\n");
-				return false;
-			}
-			return read_config_file(config, arg);
 		case 'n':
 			if (!dske_pair_name_valid(arg))
 			{
@@ -137,7 +98,7 @@ static bool apply(hub_config_t *config, int opt, const char *arg, bool nested)
 						"A-Z a-z 0-9 ._-)\n", arg, DSKE_PAIR_NAME_MAX);
 				return false;
 			}
-			return set_string(&config->name, arg);
+			return kp_conffile_string(&config->name, arg);
 		case 'l':
 			config->listen_addr_len = sizeof(config->listen_addr);
 			if (evutil_parse_sockaddr_port(arg,
@@ -147,20 +108,20 @@ static bool apply(hub_config_t *config, int opt, const char *arg, bool nested)
 				fprintf(stderr, "--listen: invalid address '%s'\n", arg);
 				return false;
 			}
-			return set_string(&config->listen, arg);
+			return kp_conffile_string(&config->listen, arg);
 		case 'c':
-			return set_string(&config->clients_dir, arg);
+			return kp_conffile_string(&config->clients_dir, arg);
 		case 'd':
-			return set_string(&config->state_dir, arg);
+			return kp_conffile_string(&config->state_dir, arg);
 		case 't':
-			return parse_uint("share-ttl", arg, 86400 * 365,
-							  &config->share_ttl);
+			return kp_conffile_uint("share-ttl", arg, 86400 * 365,
+									&config->share_ttl);
 		case 'm':
-			return parse_uint("max-connections", arg, 1000000,
-							  &config->max_connections);
+			return kp_conffile_uint("max-connections", arg, 1000000,
+									&config->max_connections);
 		case 'i':
-			return parse_uint("idle-timeout", arg, 86400,
-							  &config->idle_timeout);
+			return kp_conffile_uint("idle-timeout", arg, 86400,
+									&config->idle_timeout);
 		case 'L':
 			config->mlock = true;
 			return true;
@@ -180,21 +141,6 @@ static bool apply(hub_config_t *config, int opt, const char *arg, bool nested)
 		default:
 			return false;
 	}
-}
-
-static bool apply_nested(void *ctx, int opt, const char *arg)
-{
-	return apply(ctx, opt, arg, true);
-}
-
-static bool apply_args(void *ctx, int opt, const char *arg)
-{
-	return apply(ctx, opt, arg, false);
-}
-
-static bool read_config_file(hub_config_t *config, const char *path)
-{
-	return kp_conffile_read(path, options, apply_nested, config);
 }
 
 /**
@@ -233,9 +179,9 @@ hub_config_t *hub_config_parse(int argc, char *argv[])
 	config->max_connections = DEFAULT_MAX_CONNECTIONS;
 	config->idle_timeout = DEFAULT_IDLE_TIMEOUT;
 	config->log_level = 1;
-	apply(config, 'l', DEFAULT_LISTEN, false);
+	apply(config, 'l', DEFAULT_LISTEN);
 
-	args = kp_conffile_args(argc, argv, options, apply_args, usage, config);
+	args = kp_conffile_args(argc, argv, options, apply, usage, config);
 	if (args == KP_ARGS_HELP)
 	{
 		hub_config_destroy(config);

@@ -10,7 +10,9 @@
 #include "kp_conffile.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /** longest line of a config file */
@@ -63,6 +65,11 @@ static bool apply_line(const struct option *options, kp_conffile_apply_t apply,
 	if (!option->name || strcmp(option->name, "help") == 0)
 	{
 		fprintf(stderr, "unknown option '%s'\n", name);
+		return false;
+	}
+	if (strcmp(option->name, "config") == 0)
+	{
+		fprintf(stderr, "config files cannot include others\n");
 		return false;
 	}
 	if (option->has_arg == no_argument)
@@ -123,12 +130,27 @@ bool kp_conffile_read(const char *path, const struct option *options,
 	return ok;
 }
 
+/**
+ * What getopt_long() returns for --config, -1 if there is no such option.
+ */
+static int config_opt(const struct option *options)
+{
+	for (; options->name; options++)
+	{
+		if (strcmp(options->name, "config") == 0)
+		{
+			return options->val;
+		}
+	}
+	return -1;
+}
+
 kp_args_t kp_conffile_args(int argc, char *argv[],
 						   const struct option *options,
 						   kp_conffile_apply_t apply, void (*usage)(FILE *out),
 						   void *ctx)
 {
-	int opt;
+	int opt, config = config_opt(options);
 
 	while ((opt = getopt_long(argc, argv, "vh", options, NULL)) != -1)
 	{
@@ -142,6 +164,14 @@ kp_args_t kp_conffile_args(int argc, char *argv[],
 			usage(stderr);
 			return KP_ARGS_ERROR;
 		}
+		if (opt == config)
+		{
+			if (!kp_conffile_read(optarg, options, apply, ctx))
+			{
+				return KP_ARGS_ERROR;
+			}
+			continue;
+		}
 		if (!apply(ctx, opt, optarg))
 		{
 			return KP_ARGS_ERROR;
@@ -153,4 +183,30 @@ kp_args_t kp_conffile_args(int argc, char *argv[],
 		return KP_ARGS_ERROR;
 	}
 	return KP_ARGS_OK;
+}
+
+bool kp_conffile_uint(const char *name, const char *arg, unsigned long max,
+					  unsigned *out)
+{
+	char *end;
+	unsigned long value;
+
+	errno = 0;
+	value = strtoul(arg, &end, 10);
+	if (!isdigit((unsigned char)arg[0]) || errno || *end || value == 0 ||
+		value > max)
+	{
+		fprintf(stderr, "--%s: invalid value '%s' (1 to %lu)\n", name, arg,
+				max);
+		return false;
+	}
+	*out = (unsigned)value;
+	return true;
+}
+
+bool kp_conffile_string(char **field, const char *arg)
+{
+	free(*field);
+	*field = strdup(arg);
+	return *field != NULL;
 }

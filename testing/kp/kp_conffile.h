@@ -21,7 +21,8 @@
 #include <stdio.h>
 
 /**
- * Apply an option of a config file.
+ * Apply an option of the command line or a config file ("config", which
+ * names a config file, is kp_conffile_args()' own).
  *
  * @param opt		the option's val
  * @param arg		its value, NULL for a flag
@@ -31,7 +32,8 @@ typedef bool (*kp_conffile_apply_t)(void *ctx, int opt, const char *arg);
 
 /**
  * Read a config file and apply its lines in order; prints errors, with
- * the file and line, to stderr. "help" is no option of a file.
+ * the file and line, to stderr. "help" and "config" (files do not include
+ * others) are no options of a file.
  *
  * @param options	the program's long options
  * @return			false if the file cannot be read or a line fails
@@ -53,8 +55,8 @@ typedef enum {
 } kp_args_t;
 
 /**
- * Apply the command line's options in order (-v and -h as short options;
- * a config file option is the callback's to read).
+ * Apply the command line's options in order (-v and -h as short options);
+ * --config FILE applies the options of FILE there.
  *
  * @param usage		prints the program's usage
  */
@@ -62,5 +64,22 @@ kp_args_t kp_conffile_args(int argc, char *argv[],
 						   const struct option *options,
 						   kp_conffile_apply_t apply, void (*usage)(FILE *out),
 						   void *ctx);
+
+/**
+ * Parse a positive decimal number up to max; prints the error, naming the
+ * option, to stderr.
+ *
+ * @param name		the option's name, without --
+ * @return			false if arg is no such number
+ */
+bool kp_conffile_uint(const char *name, const char *arg, unsigned long max,
+					  unsigned *out);
+
+/**
+ * Replace the value of a string option with a copy of arg.
+ *
+ * @return			false if out of memory
+ */
+bool kp_conffile_string(char **field, const char *arg);
 
 #endif /* KP_CONFFILE_H_ */

@@ -18,7 +18,6 @@
 #include <skip_key.h>
 #include <skip_validate.h>
 
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -207,28 +206,6 @@ static bool parse_host_port(const char *arg, char **host, unsigned *port)
 bool kp_config_address(const char *arg, char **host, unsigned *port)
 {
 	return parse_host_port(arg, host, port);
-}
-
-/**
- * A positive decimal number up to max.
- */
-static bool parse_uint(const char *name, const char *arg, unsigned long max,
-					   unsigned *out)
-{
-	char *end;
-	unsigned long value;
-
-	errno = 0;
-	value = strtoul(arg, &end, 10);
-	if (!isdigit((unsigned char)arg[0]) || errno || *end || value == 0 ||
-		value > max)
-	{
-		fprintf(stderr, "--%s: invalid value '%s' (1 to %lu)\n", name, arg,
-				max);
-		return false;
-	}
-	*out = (unsigned)value;
-	return true;
 }
 
 static bool add_client(kp_config_t *config, const char *arg)
@@ -497,7 +474,7 @@ static bool add_dske_peer(kp_config_t *config, const char *arg)
 	config->peers = peers;
 	peer = &peers[config->peer_count];
 	memset(peer, 0, sizeof(*peer));
-	if (!parse_uint("dske-peer", k, DSKE_MAX_HUBS, &peer->dske_k))
+	if (!kp_conffile_uint("dske-peer", k, DSKE_MAX_HUBS, &peer->dske_k))
 	{
 		goto out;
 	}
@@ -592,7 +569,7 @@ static bool add_sae(kp_config_t *config, const char *arg)
  */
 static bool parse_etsi_size(const char *name, const char *arg, unsigned *out)
 {
-	if (!parse_uint(name, arg, ETSI_KEY_SIZE_MAX, out))
+	if (!kp_conffile_uint(name, arg, ETSI_KEY_SIZE_MAX, out))
 	{
 		return false;
 	}
@@ -659,33 +636,19 @@ static bool set_tls12_ciphers(kp_config_t *config, const char *arg)
 	return ok;
 }
 
-static bool set_string(char **field, const char *arg)
-{
-	free(*field);
-	*field = strdup(arg);
-	return *field != NULL;
-}
-
-static bool read_config_file(kp_config_t *config, const char *path);
-
 /**
  * Apply one option, from the command line or a config file.
  */
-static bool apply(kp_config_t *config, int opt, const char *arg, bool nested)
+static bool apply(void *ctx, int opt, const char *arg)
 {
+	kp_config_t *config = ctx;
+
 	switch (opt)
 	{
-		case 'f':
-			if (nested)
-			{
-				fprintf(stderr, "config files cannot include others\n");
-				return false;
-			}
-			return read_config_file(config, arg);
 		case 'i':
-			return set_string(&config->system_id, arg);
+			return kp_conffile_string(&config->system_id, arg);
 		case 'a':
-			return set_string(&config->algorithm, arg);
+			return kp_conffile_string(&config->algorithm, arg);
 		case 'l':
 			free(config->listen_host);
 			config->listen_host = NULL;
@@ -715,7 +678,7 @@ static bool apply(kp_config_t *config, int opt, const char *arg, bool nested)
 			config->key_count++;
 			return true;
 		case 'C':
-			return set_string(&config->ca_file, arg);
+			return kp_conffile_string(&config->ca_file, arg);
 		case 'P':
 			return add_client(config, arg);
 		case 'A':
@@ -744,8 +707,9 @@ static bool apply(kp_config_t *config, int opt, const char *arg, bool nested)
 		case 'H':
 			return kp_config_add_hub(config, arg);
 		case '6':
-			return parse_uint("dske-key-size", arg, 128 * DSKE_MAX_KEY_WORDS,
-							  &config->dske_key_bits);
+			return kp_conffile_uint("dske-key-size", arg,
+									128 * DSKE_MAX_KEY_WORDS,
+									&config->dske_key_bits);
 		case '1':
 			return parse_etsi_size("etsi-key-size", arg,
 								   &config->etsi_key_size);
@@ -756,25 +720,27 @@ static bool apply(kp_config_t *config, int opt, const char *arg, bool nested)
 			return parse_etsi_size("etsi-max-key-size", arg,
 								   &config->etsi_max_key_size);
 		case '5':
-			return parse_uint("etsi-max-keys", arg, ETSI_MAX_KEYS_MAX,
-							  &config->etsi_max_keys);
+			return kp_conffile_uint("etsi-max-keys", arg, ETSI_MAX_KEYS_MAX,
+									&config->etsi_max_keys);
 		case 't':
-			return parse_uint("key-ttl", arg, 86400 * 365, &config->key_ttl);
+			return kp_conffile_uint("key-ttl", arg, 86400 * 365,
+									&config->key_ttl);
 		case 'K':
 			if (strcmp(arg, "0") == 0)
 			{
 				config->key_pool = 0;
 				return true;
 			}
-			return parse_uint("key-pool", arg, 10000, &config->key_pool);
+			return kp_conffile_uint("key-pool", arg, 10000,
+									&config->key_pool);
 		case 'd':
-			return set_string(&config->state_dir, arg);
+			return kp_conffile_string(&config->state_dir, arg);
 		case 'm':
-			return parse_uint("max-connections", arg, 1000000,
-							  &config->max_connections);
+			return kp_conffile_uint("max-connections", arg, 1000000,
+									&config->max_connections);
 		case 'r':
-			return parse_uint("request-timeout", arg, 3600,
-							  &config->request_timeout);
+			return kp_conffile_uint("request-timeout", arg, 3600,
+									&config->request_timeout);
 		case 'L':
 			config->mlock = true;
 			return true;
@@ -782,30 +748,15 @@ static bool apply(kp_config_t *config, int opt, const char *arg, bool nested)
 			config->test_mode = true;
 			return true;
 		case 'F':
-			return set_string(&config->test_faults, arg);
+			return kp_conffile_string(&config->test_faults, arg);
 		case 'X':
-			return set_string(&config->test_key_log, arg);
+			return kp_conffile_string(&config->test_key_log, arg);
 		case 'v':
 			config->log_level++;
 			return true;
 		default:
 			return false;
 	}
-}
-
-static bool apply_nested(void *ctx, int opt, const char *arg)
-{
-	return apply(ctx, opt, arg, true);
-}
-
-static bool apply_args(void *ctx, int opt, const char *arg)
-{
-	return apply(ctx, opt, arg, false);
-}
-
-static bool read_config_file(kp_config_t *config, const char *path)
-{
-	return kp_conffile_read(path, options, apply_nested, config);
 }
 
 kp_peer_t *kp_config_find_peer(kp_config_t *config, const char *system_id)
@@ -981,7 +932,7 @@ kp_config_t *kp_config_parse(int argc, char *argv[])
 	config->dske_key_bits = DEFAULT_DSKE_KEY_BITS;
 	parse_host_port(DEFAULT_LISTEN, &config->listen_host, &config->listen_port);
 
-	args = kp_conffile_args(argc, argv, options, apply_args, usage, config);
+	args = kp_conffile_args(argc, argv, options, apply, usage, config);
 	if (args == KP_ARGS_HELP)
 	{
 		kp_config_destroy(config);
