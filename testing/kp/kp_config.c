@@ -364,10 +364,58 @@ static void free_receivers(kp_peer_t *peer)
 	peer->receiver_count = 0;
 }
 
+/**
+ * Free what a peer holds, wiping its PSK.
+ */
+static void free_peer(kp_peer_t *peer)
+{
+	skip_memwipe(&peer->psk, sizeof(peer->psk));
+	free(peer->system_id);
+	free(peer->host);
+	free(peer->dske_client);
+	free_receivers(peer);
+}
+
+/**
+ * A zeroed entry at the end of the peers, counted once it is complete.
+ *
+ * @return			the entry, NULL if out of memory
+ */
+static kp_peer_t *new_peer(kp_config_t *config)
+{
+	kp_peer_t *peers;
+
+	peers = realloc(config->peers, (config->peer_count + 1) * sizeof(*peers));
+	if (!peers)
+	{
+		return NULL;
+	}
+	config->peers = peers;
+	memset(&peers[config->peer_count], 0, sizeof(*peers));
+	return &peers[config->peer_count];
+}
+
+/**
+ * Set a new peer's system ID and receivers and count it; if that fails,
+ * free what it holds.
+ */
+static bool finish_peer(kp_config_t *config, kp_peer_t *peer, const char *id,
+						char *who)
+{
+	peer->system_id = strdup(id);
+	if (!peer->system_id || (who && !add_receivers(peer, who)))
+	{
+		free_peer(peer);
+		return false;
+	}
+	config->peer_count++;
+	return true;
+}
+
 static bool add_peer(kp_config_t *config, const char *arg)
 {
 	char *copy, *id, *address, *file, *who, err[256];
-	kp_peer_t *peers, *peer;
+	kp_peer_t *peer;
 	bool ok = false;
 
 	copy = strdup(arg);
@@ -393,14 +441,11 @@ static bool add_peer(kp_config_t *config, const char *arg)
 		fprintf(stderr, "--peer: invalid system ID '%s'\n", id);
 		goto out;
 	}
-	peers = realloc(config->peers, (config->peer_count + 1) * sizeof(*peers));
-	if (!peers)
+	peer = new_peer(config);
+	if (!peer)
 	{
 		goto out;
 	}
-	config->peers = peers;
-	peer = &peers[config->peer_count];
-	memset(peer, 0, sizeof(*peer));
 	if (!parse_host_port(address, &peer->host, &peer->port))
 	{
 		fprintf(stderr, "--peer %s: invalid address '%s'\n", id, address);
@@ -411,21 +456,11 @@ static bool add_peer(kp_config_t *config, const char *arg)
 	if (!skip_psk_load(file, "-", &peer->psk, err, sizeof(err)))
 	{
 		fprintf(stderr, "--peer %s: %s\n", id, err);
-		free(peer->host);
+		free_peer(peer);
 		goto out;
 	}
-	peer->system_id = strdup(id);
 	peer->glob = strpbrk(id, "*?[") != NULL;
-	if (!peer->system_id || (who && !add_receivers(peer, who)))
-	{
-		skip_memwipe(&peer->psk, sizeof(peer->psk));
-		free_receivers(peer);
-		free(peer->system_id);
-		free(peer->host);
-		goto out;
-	}
-	config->peer_count++;
-	ok = true;
+	ok = finish_peer(config, peer, id, who);
 out:
 	free(copy);
 	return ok;
@@ -437,7 +472,7 @@ out:
 static bool add_dske_peer(kp_config_t *config, const char *arg)
 {
 	char *copy, *id, *client, *k, *who, *rest = NULL;
-	kp_peer_t *peers, *peer;
+	kp_peer_t *peer;
 	bool ok = false;
 
 	copy = strdup(arg);
@@ -466,14 +501,11 @@ static bool add_dske_peer(kp_config_t *config, const char *arg)
 				"of A-Z a-z 0-9 . _ -)\n", id, client, DSKE_PAIR_NAME_MAX);
 		goto out;
 	}
-	peers = realloc(config->peers, (config->peer_count + 1) * sizeof(*peers));
-	if (!peers)
+	peer = new_peer(config);
+	if (!peer)
 	{
 		goto out;
 	}
-	config->peers = peers;
-	peer = &peers[config->peer_count];
-	memset(peer, 0, sizeof(*peer));
 	if (!kp_conffile_uint("dske-peer", k, DSKE_MAX_HUBS, &peer->dske_k))
 	{
 		goto out;
@@ -485,18 +517,8 @@ static bool add_dske_peer(kp_config_t *config, const char *arg)
 		goto out;
 	}
 	peer->sync = KP_SYNC_DSKE;
-	peer->system_id = strdup(id);
 	peer->dske_client = strdup(client);
-	if (!peer->system_id || !peer->dske_client ||
-		(who && !add_receivers(peer, who)))
-	{
-		free_receivers(peer);
-		free(peer->system_id);
-		free(peer->dske_client);
-		goto out;
-	}
-	config->peer_count++;
-	ok = true;
+	ok = peer->dske_client && finish_peer(config, peer, id, who);
 out:
 	free(copy);
 	return ok;
@@ -960,11 +982,7 @@ void kp_config_destroy(kp_config_t *config)
 	}
 	for (i = 0; i < config->peer_count; i++)
 	{
-		skip_memwipe(&config->peers[i].psk, sizeof(config->peers[i].psk));
-		free(config->peers[i].system_id);
-		free(config->peers[i].host);
-		free(config->peers[i].dske_client);
-		free_receivers(&config->peers[i]);
+		free_peer(&config->peers[i]);
 	}
 	for (i = 0; i < config->allow_count; i++)
 	{
