@@ -15,6 +15,7 @@
 #include "hub_bundle.h"
 #include "hub_conn.h"
 #include "kp_log.h"
+#include "kp_loop.h"
 #include "kp_protect.h"
 
 #include <signal.h>
@@ -36,14 +37,6 @@ static void expire_shares(evutil_socket_t fd, short what, void *arg)
 		kp_log(KP_LOG_INFO, "wiped %zu undelivered share(s) after %u s",
 			   wiped, hub->config->share_ttl);
 	}
-}
-
-static void stop(evutil_socket_t sig, short what, void *arg)
-{
-	hub_t *hub = arg;
-
-	kp_log(KP_LOG_INFO, "signal %d, shutting down", (int)sig);
-	event_base_loopexit(hub->base, NULL);
 }
 
 /**
@@ -85,8 +78,7 @@ static bool load(hub_t *hub)
 
 int main(int argc, char *argv[])
 {
-	struct timeval interval = { .tv_sec = EXPIRE_INTERVAL_S };
-	struct event *expire = NULL, *sigint = NULL, *sigterm = NULL;
+	kp_loop_t loop = {};
 	hub_t hub = {};
 	int status = 1;
 
@@ -110,11 +102,8 @@ int main(int argc, char *argv[])
 	{
 		goto out;
 	}
-	expire = event_new(hub.base, -1, EV_PERSIST, expire_shares, &hub);
-	sigint = evsignal_new(hub.base, SIGINT, stop, &hub);
-	sigterm = evsignal_new(hub.base, SIGTERM, stop, &hub);
-	if (!expire || !sigint || !sigterm || event_add(expire, &interval) ||
-		event_add(sigint, NULL) || event_add(sigterm, NULL))
+	if (!kp_loop_add(&loop, hub.base, EXPIRE_INTERVAL_S, expire_shares,
+					 &hub))
 	{
 		goto out;
 	}
@@ -123,18 +112,7 @@ int main(int argc, char *argv[])
 	kp_log(KP_LOG_INFO, "ready");
 	status = event_base_dispatch(hub.base) < 0;
 out:
-	if (expire)
-	{
-		event_free(expire);
-	}
-	if (sigint)
-	{
-		event_free(sigint);
-	}
-	if (sigterm)
-	{
-		event_free(sigterm);
-	}
+	kp_loop_free(&loop);
 	hub_conn_deinit(&hub);
 	if (hub.base)
 	{

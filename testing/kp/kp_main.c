@@ -14,6 +14,7 @@
 #include "kp.h"
 #include "kp_api.h"
 #include "kp_log.h"
+#include "kp_loop.h"
 #include "kp_protect.h"
 #include "kp_pool.h"
 #include "kp_sync_mode.h"
@@ -65,14 +66,6 @@ static struct event_base *new_base(void)
 	return base;
 }
 
-static void stop(evutil_socket_t sig, short what, void *arg)
-{
-	kp_t *kp = arg;
-
-	kp_log(KP_LOG_INFO, "signal %d, shutting down", (int)sig);
-	event_base_loopexit(kp->base, NULL);
-}
-
 /**
  * Every connection costs a file descriptor: raise the soft limit as far as
  * allowed and keep the connection limit below it.
@@ -109,8 +102,7 @@ static void fit_connections(kp_config_t *config)
 
 int main(int argc, char *argv[])
 {
-	struct timeval interval = { .tv_sec = EXPIRE_INTERVAL_S };
-	struct event *expire = NULL, *sigint = NULL, *sigterm = NULL;
+	kp_loop_t loop = {};
 	kp_t kp = {};
 	char err[256];
 	int status = 1;
@@ -152,29 +144,14 @@ int main(int argc, char *argv[])
 	}
 	/* start with a journal of live keys only */
 	kp_store_compact(kp.store);
-	expire = event_new(kp.base, -1, EV_PERSIST, expire_keys, &kp);
-	sigint = evsignal_new(kp.base, SIGINT, stop, &kp);
-	sigterm = evsignal_new(kp.base, SIGTERM, stop, &kp);
-	if (!expire || !sigint || !sigterm || event_add(expire, &interval) ||
-		event_add(sigint, NULL) || event_add(sigterm, NULL))
+	if (!kp_loop_add(&loop, kp.base, EXPIRE_INTERVAL_S, expire_keys, &kp))
 	{
 		goto out;
 	}
 	kp_log(KP_LOG_INFO, "ready");
 	status = event_base_dispatch(kp.base) < 0;
 out:
-	if (expire)
-	{
-		event_free(expire);
-	}
-	if (sigint)
-	{
-		event_free(sigint);
-	}
-	if (sigterm)
-	{
-		event_free(sigterm);
-	}
+	kp_loop_free(&loop);
 	/* encryptors' connections first: pending keys forget their requests,
 	 * then the pushes under way fail */
 	kp_api_deinit(&kp);
