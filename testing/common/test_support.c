@@ -45,6 +45,22 @@ static const char *make_credentials =
 	"ec -keyout rogue.key -out rogue.csr -subj /CN=rogue; "
 	"sign rogue rogue-ca '-extfile san.ext'\n";
 
+int test_run_suites(Suite *(*const suites[])(void), enum print_output mode)
+{
+	SRunner *runner;
+	int failed;
+
+	runner = srunner_create(suites[0]());
+	while (*++suites)
+	{
+		srunner_add_suite(runner, (*suites)());
+	}
+	srunner_run_all(runner, mode);
+	failed = srunner_ntests_failed(runner);
+	srunner_free(runner);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
 bool test_make_credentials(const char *dir)
 {
 	char cmd[512];

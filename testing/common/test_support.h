@@ -8,14 +8,27 @@
  */
 
 /**
- * What the check test programs share: test credentials, free ports, time.
+ * What the check test programs share: their runner, test credentials, free
+ * ports, time.
  */
 
 #ifndef TEST_SUPPORT_H_
 #define TEST_SUPPORT_H_
 
+#include <check.h>
+
 #include <stdbool.h>
 #include <sys/types.h>
+
+/**
+ * Run test suites in one SRunner (CK_FORK unless CK_FORK=no is set in the
+ * environment).
+ *
+ * @param suites	the suites' constructors, NULL-terminated
+ * @param mode		what to print (CK_ENV: as CK_VERBOSITY says)
+ * @return			EXIT_SUCCESS if every test passed, EXIT_FAILURE if not
+ */
+int test_run_suites(Suite *(*const suites[])(void), enum print_output mode);
 
 /**
  * Make the test credentials in an existing directory with openssl(1):

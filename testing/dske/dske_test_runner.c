@@ -13,8 +13,7 @@
  */
 
 #include "dske_tests.h"
-
-#include <stdlib.h>
+#include "test_support.h"
 
 int main(void)
 {
@@ -25,18 +24,8 @@ int main(void)
 		shamir_suite,
 		example_suite,
 		props_suite,
+		NULL
 	};
-	SRunner *runner;
-	size_t i;
-	int failed;
 
-	runner = srunner_create(suites[0]());
-	for (i = 1; i < countof(suites); i++)
-	{
-		srunner_add_suite(runner, suites[i]());
-	}
-	srunner_run_all(runner, CK_ENV);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_run_suites(suites, CK_ENV);
 }

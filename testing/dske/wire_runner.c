@@ -13,9 +13,9 @@
  */
 
 #include "wire_tests.h"
+#include "test_support.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 void wire_hex(const char *hex, uint8_t *out, size_t len)
@@ -33,14 +33,12 @@ void wire_hex(const char *hex, uint8_t *out, size_t len)
 
 int main(void)
 {
-	SRunner *runner;
-	int failed;
+	Suite *(*const suites[])(void) = {
+		msg_suite,
+		frame_suite,
+		pair_suite,
+		NULL
+	};
 
-	runner = srunner_create(msg_suite());
-	srunner_add_suite(runner, frame_suite());
-	srunner_add_suite(runner, pair_suite());
-	srunner_run_all(runner, CK_ENV);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_run_suites(suites, CK_ENV);
 }

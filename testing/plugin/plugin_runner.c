@@ -13,27 +13,28 @@
  */
 
 #include "plugin_tests.h"
+#include "test_support.h"
 
 #include <stdlib.h>
 
 int main(void)
 {
-	SRunner *runner;
-	int failed;
+	Suite *(*const suites[])(void) = {
+		sa_table_suite,
+		kp_set_suite,
+		latency_suite,
+		kp_gate_suite,
+		kp_prefetch_suite,
+		NULL
+	};
+	int status;
 
 	if (!library_init(NULL, "charon"))
 	{
 		library_deinit();
 		return EXIT_FAILURE;
 	}
-	runner = srunner_create(sa_table_suite());
-	srunner_add_suite(runner, kp_set_suite());
-	srunner_add_suite(runner, latency_suite());
-	srunner_add_suite(runner, kp_gate_suite());
-	srunner_add_suite(runner, kp_prefetch_suite());
-	srunner_run_all(runner, CK_ENV);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
+	status = test_run_suites(suites, CK_ENV);
 	library_deinit();
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return status;
 }

@@ -13,8 +13,7 @@
  */
 
 #include "test_suites.h"
-
-#include <stdlib.h>
+#include "test_support.h"
 
 int main(void)
 {
@@ -31,18 +30,8 @@ int main(void)
 		etsi_client_suite,
 		check_suite,
 #endif
+		NULL
 	};
-	SRunner *runner;
-	size_t i;
-	int failed;
 
-	runner = srunner_create(suites[0]());
-	for (i = 1; i < countof(suites); i++)
-	{
-		srunner_add_suite(runner, suites[i]());
-	}
-	srunner_run_all(runner, CK_ENV);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_run_suites(suites, CK_ENV);
 }

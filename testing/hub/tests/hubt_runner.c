@@ -14,18 +14,14 @@
 
 #include "hubt.h"
 
-#include <stdlib.h>
-
 int main(int argc, char *argv[])
 {
-	SRunner *runner;
-	int failed;
+	Suite *(*const suites[])(void) = {
+		hubt_hub_suite,
+		hubt_store_suite,
+		hubt_bundle_suite,
+		NULL
+	};
 
-	runner = srunner_create(hubt_hub_suite());
-	srunner_add_suite(runner, hubt_store_suite());
-	srunner_add_suite(runner, hubt_bundle_suite());
-	srunner_run_all(runner, CK_ENV);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_run_suites(suites, CK_ENV);
 }

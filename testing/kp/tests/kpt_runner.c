@@ -14,27 +14,25 @@
 
 #include "kpt.h"
 
-#include <stdlib.h>
-
 int main(int argc, char *argv[])
 {
-	SRunner *runner;
-	int failed;
+	Suite *(*const suites[])(void) = {
+		kpt_api_suite,
+		kpt_tls_suite,
+		kpt_sync_suite,
+		kpt_restart_suite,
+		kpt_group_commit_suite,
+		kpt_limits_suite,
+		kpt_faults_suite,
+		kpt_config_suite,
+		kpt_etsi_suite,
+		kpt_dske_suite,
+		NULL
+	};
+	int status;
 
 	kpt_init();
-	runner = srunner_create(kpt_api_suite());
-	srunner_add_suite(runner, kpt_tls_suite());
-	srunner_add_suite(runner, kpt_sync_suite());
-	srunner_add_suite(runner, kpt_restart_suite());
-	srunner_add_suite(runner, kpt_group_commit_suite());
-	srunner_add_suite(runner, kpt_limits_suite());
-	srunner_add_suite(runner, kpt_faults_suite());
-	srunner_add_suite(runner, kpt_config_suite());
-	srunner_add_suite(runner, kpt_etsi_suite());
-	srunner_add_suite(runner, kpt_dske_suite());
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
+	status = test_run_suites(suites, CK_NORMAL);
 	kpt_cleanup();
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return status;
 }
