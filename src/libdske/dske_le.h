@@ -12,7 +12,7 @@
  * @{ @ingroup libdske
  *
  * Little-endian integers, as every integer of DSKE's wire and files is
- * (notes §10a), and of the hub's share files.
+ * (notes §10a), and of the hub's share files and the KP's journal.
  */
 
 #ifndef DSKE_LE_H_

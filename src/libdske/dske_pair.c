@@ -8,6 +8,7 @@
  */
 
 #include "dske_pair.h"
+#include "dske_file.h"
 #include "dske_le.h"
 
 #include <ctype.h>
@@ -141,32 +142,6 @@ bool dske_pair_name_valid(const char *name)
 	return strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
 }
 
-/**
- * pwrite(2) or pread(2) all of len, retrying short transfers.
- */
-static bool full_io(int fd, void *buf, size_t len, off_t offset, bool write)
-{
-	uint8_t *p = buf;
-	ssize_t n;
-
-	while (len)
-	{
-		n = write ? pwrite(fd, p, len, offset) : pread(fd, p, len, offset);
-		if (n < 0 && errno == EINTR)
-		{
-			continue;
-		}
-		if (n <= 0)
-		{
-			return false;
-		}
-		p += n;
-		len -= n;
-		offset += n;
-	}
-	return true;
-}
-
 static void rec_digest(const uint8_t *rec, uint8_t out[REC_DIGEST])
 {
 	uint8_t md[EVP_MAX_MD_SIZE];
@@ -217,21 +192,21 @@ static bool compact(private_dske_pair_t *this)
 	{
 		return false;
 	}
-	ok = full_io(fd, (void*)state_magic, sizeof(state_magic), 0, true);
+	ok = dske_pwrite_all(fd, state_magic, sizeof(state_magic), 0);
 	rec_encode(rec, REC_BASE_CURSOR, this->cursor, 0);
-	ok = ok && full_io(fd, rec, REC_LEN, end, true);
+	ok = ok && dske_pwrite_all(fd, rec, REC_LEN, end);
 	end += REC_LEN;
 	rec_encode(rec, REC_SENT, this->reserved, 0);
-	ok = ok && full_io(fd, rec, REC_LEN, end, true);
+	ok = ok && dske_pwrite_all(fd, rec, REC_LEN, end);
 	end += REC_LEN;
 	rec_encode(rec, REC_RECEIVED, this->received, 0);
-	ok = ok && full_io(fd, rec, REC_LEN, end, true);
+	ok = ok && dske_pwrite_all(fd, rec, REC_LEN, end);
 	end += REC_LEN;
 	for (i = 0; ok && i < this->range_count; i++)
 	{
 		rec_encode(rec, REC_CONSUMED, this->ranges[i].start,
 				   this->ranges[i].end - this->ranges[i].start);
-		ok = full_io(fd, rec, REC_LEN, end, true);
+		ok = dske_pwrite_all(fd, rec, REC_LEN, end);
 		end += REC_LEN;
 	}
 	ok = ok && fsync(fd) == 0 &&
@@ -267,7 +242,7 @@ static bool append(private_dske_pair_t *this, rec_type_t type, uint64_t a,
 		return false;
 	}
 	rec_encode(rec, type, a, b);
-	if (!full_io(this->state_fd, rec, REC_LEN, this->state_end, true) ||
+	if (!dske_pwrite_all(this->state_fd, rec, REC_LEN, this->state_end) ||
 		fdatasync(this->state_fd) != 0)
 	{	/* cut off again, or torn: the next load ignores it */
 		if (ftruncate(this->state_fd, this->state_end) != 0)
@@ -305,8 +280,8 @@ static bool wipe_words(int fd, uint64_t start, uint64_t count)
 	while (count)
 	{
 		n = count < CHUNK_WORDS ? count : CHUNK_WORDS;
-		if (!full_io(fd, (void*)zeros, n * DSKE_WORD_LEN,
-					 (off_t)(start * DSKE_WORD_LEN), true))
+		if (!dske_pwrite_all(fd, zeros, n * DSKE_WORD_LEN,
+							 (off_t)(start * DSKE_WORD_LEN)))
 		{
 			return false;
 		}
@@ -329,8 +304,8 @@ static bool read_words(int fd, uint64_t start, uint32_t count,
 	while (ok && done < count)
 	{
 		n = count - done < CHUNK_WORDS ? count - done : CHUNK_WORDS;
-		ok = full_io(fd, buf, n * DSKE_WORD_LEN,
-					 (off_t)((start + done) * DSKE_WORD_LEN), false);
+		ok = dske_pread_all(fd, buf, n * DSKE_WORD_LEN,
+							(off_t)((start + done) * DSKE_WORD_LEN));
 		for (i = 0; ok && i < n; i++)
 		{
 			words[done + i] = dske_gf128_load(buf + i * DSKE_WORD_LEN);
@@ -654,7 +629,7 @@ static bool read_text(int dir_fd, const char *name, char *buf, size_t size,
 		return false;
 	}
 	ok = st.st_size >= 0 && (size_t)st.st_size < size &&
-		 full_io(fd, buf, st.st_size, 0, false);
+		 dske_pread_all(fd, buf, st.st_size, 0);
 	close(fd);
 	if (!ok)
 	{
@@ -693,22 +668,6 @@ static bool parse_id(const char *text, uint64_t *id)
 	return true;
 }
 
-static char *trim(char *s)
-{
-	char *end;
-
-	while (isspace((unsigned char)*s))
-	{
-		s++;
-	}
-	end = s + strlen(s);
-	while (end > s && isspace((unsigned char)end[-1]))
-	{
-		*--end = '\0';
-	}
-	return s;
-}
-
 static bool set_name(char *field, const char *value)
 {
 	if (*field || !dske_pair_name_valid(value))
@@ -729,22 +688,17 @@ static bool set_id(uint64_t *field, const char *value)
  */
 static bool conf_line(private_dske_pair_t *this, char *line, bool *key_id_set)
 {
-	char *name, *value, *eq;
+	char *name, *value;
 	uint64_t key_id = 0;
 
-	name = trim(line);
-	if (!*name || *name == '#')
+	if (!dske_conf_line(line, &name, &value))
 	{
 		return true;
 	}
-	eq = strchr(name, '=');
-	if (!eq)
+	if (!value)
 	{
 		return false;
 	}
-	*eq = '\0';
-	name = trim(name);
-	value = trim(eq + 1);
 	if (strcmp(name, "client") == 0)
 	{
 		return set_name(this->client, value);
@@ -877,7 +831,7 @@ static bool load_key(private_dske_pair_t *this, char *err, size_t err_len)
 		return false;
 	}
 	ok = st.st_size == DSKE_WRAP_KEY_LEN &&
-		 full_io(fd, this->wrap_key, DSKE_WRAP_KEY_LEN, 0, false);
+		 dske_pread_all(fd, this->wrap_key, DSKE_WRAP_KEY_LEN, 0);
 	close(fd);
 	if (!ok)
 	{
@@ -994,7 +948,7 @@ static bool load_state(private_dske_pair_t *this, char *err, size_t err_len)
 		}
 		return true;
 	}
-	if (!full_io(this->state_fd, rec, sizeof(state_magic), 0, false) ||
+	if (!dske_pread_all(this->state_fd, rec, sizeof(state_magic), 0) ||
 		memcmp(rec, state_magic, sizeof(state_magic)) != 0)
 	{
 		snprintf(err, err_len, STATE_NAME " is no DSKE pair state");
@@ -1002,7 +956,7 @@ static bool load_state(private_dske_pair_t *this, char *err, size_t err_len)
 	}
 	while (offset + REC_LEN <= st.st_size)
 	{
-		if (!full_io(this->state_fd, rec, REC_LEN, offset, false))
+		if (!dske_pread_all(this->state_fd, rec, REC_LEN, offset))
 		{
 			snprintf(err, err_len, "cannot read " STATE_NAME);
 			return false;
@@ -1147,7 +1101,7 @@ static bool write_new(int dir_fd, const char *name, const void *data,
 	{
 		return false;
 	}
-	ok = fchmod(fd, 0600) == 0 && full_io(fd, (void*)data, len, 0, true) &&
+	ok = fchmod(fd, 0600) == 0 && dske_pwrite_all(fd, data, len, 0) &&
 		 fsync(fd) == 0;
 	close(fd);
 	return ok;
@@ -1174,8 +1128,8 @@ static bool write_table(int dir_fd, const char *name, uint64_t words)
 	{
 		n = words - done < CHUNK_WORDS ? words - done : CHUNK_WORDS;
 		ok = RAND_priv_bytes(buf, (int)(n * DSKE_WORD_LEN)) == 1 &&
-			 full_io(fd, buf, n * DSKE_WORD_LEN,
-					 (off_t)(done * DSKE_WORD_LEN), true);
+			 dske_pwrite_all(fd, buf, n * DSKE_WORD_LEN,
+							 (off_t)(done * DSKE_WORD_LEN));
 		done += n;
 	}
 	OPENSSL_cleanse(buf, sizeof(buf));

@@ -10,6 +10,7 @@
 #include "hub_store.h"
 #include "kp_log.h"
 
+#include <dske_file.h>
 #include <dske_le.h>
 
 #include <dirent.h>
@@ -184,28 +185,6 @@ static bool decode(const uint8_t *buf, size_t len, hub_share_t *share)
 	return true;
 }
 
-static bool full_write(int fd, const uint8_t *buf, size_t len, off_t offset)
-{
-	ssize_t n;
-
-	while (len)
-	{
-		n = pwrite(fd, buf, len, offset);
-		if (n < 0 && errno == EINTR)
-		{
-			continue;
-		}
-		if (n <= 0)
-		{
-			return false;
-		}
-		buf += n;
-		len -= n;
-		offset += n;
-	}
-	return true;
-}
-
 /**
  * Overwrite a file with zeros, sync it, unlink it and sync the directory:
  * a share that goes leaves nothing behind.
@@ -223,7 +202,7 @@ static bool wipe_file(hub_store_t *store, const char *name)
 		return false;
 	}
 	ok = fstat(fd, &st) == 0 && st.st_size <= (off_t)sizeof(zeros) &&
-		 full_write(fd, zeros, st.st_size, 0) && fdatasync(fd) == 0;
+		 dske_pwrite_all(fd, zeros, st.st_size, 0) && fdatasync(fd) == 0;
 	close(fd);
 	return unlinkat(store->dir_fd, name, 0) == 0 && fsync(store->dir_fd) == 0 &&
 		   ok;
@@ -314,7 +293,8 @@ bool hub_store_add(hub_store_t *store, const hub_share_t *share)
 	len = encode(share, buf);
 	fd = openat(store->dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
 				O_NOFOLLOW, 0600);
-	ok = len && fd >= 0 && full_write(fd, buf, len, 0) && fdatasync(fd) == 0;
+	ok = len && fd >= 0 && dske_pwrite_all(fd, buf, len, 0) &&
+		 fdatasync(fd) == 0;
 	if (fd >= 0)
 	{
 		close(fd);
@@ -350,7 +330,8 @@ bool hub_store_delivered(hub_store_t *store, hub_share_t *share,
 	file_name(share, SHARE_SUFFIX, name);
 	dske_put_le(field, share->delivered, 4);
 	fd = openat(store->dir_fd, name, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-	ok = fd >= 0 && full_write(fd, field, sizeof(field), OFF_DELIVERED) &&
+	ok = fd >= 0 &&
+		 dske_pwrite_all(fd, field, sizeof(field), OFF_DELIVERED) &&
 		 fdatasync(fd) == 0;
 	if (fd >= 0)
 	{

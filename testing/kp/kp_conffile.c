@@ -9,6 +9,8 @@
 
 #include "kp_conffile.h"
 
+#include <dske_file.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -18,22 +20,6 @@
 /** longest line of a config file */
 #define CONFIG_LINE_MAX 4096
 
-static char *trim(char *s)
-{
-	char *end;
-
-	while (isspace((unsigned char)*s))
-	{
-		s++;
-	}
-	end = s + strlen(s);
-	while (end > s && isspace((unsigned char)end[-1]))
-	{
-		*--end = '\0';
-	}
-	return s;
-}
-
 /**
  * One config line: "name = value", "name" for a flag, or a comment.
  */
@@ -41,19 +27,11 @@ static bool apply_line(const struct option *options, kp_conffile_apply_t apply,
 					   void *ctx, char *line)
 {
 	const struct option *option;
-	char *name, *value = NULL, *eq;
+	char *name, *value;
 
-	name = trim(line);
-	if (!*name || *name == '#')
+	if (!dske_conf_line(line, &name, &value))
 	{
 		return true;
-	}
-	eq = strchr(name, '=');
-	if (eq)
-	{
-		*eq = '\0';
-		value = trim(eq + 1);
-		name = trim(name);
 	}
 	for (option = options; option->name; option++)
 	{

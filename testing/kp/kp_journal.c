@@ -10,6 +10,8 @@
 #include "kp_journal.h"
 #include "kp_log.h"
 
+#include <dske_file.h>
+#include <dske_le.h>
 #include <skip_key.h>
 #include <skip_validate.h>
 
@@ -75,28 +77,6 @@ struct kp_journal_t {
 	bool fail_commit;
 };
 
-static void put_le(uint8_t *p, uint64_t value, int bytes)
-{
-	int i;
-
-	for (i = 0; i < bytes; i++)
-	{
-		p[i] = (uint8_t)(value >> (8 * i));
-	}
-}
-
-static uint64_t get_le(const uint8_t *p, int bytes)
-{
-	uint64_t value = 0;
-	int i;
-
-	for (i = bytes - 1; i >= 0; i--)
-	{
-		value = value << 8 | p[i];
-	}
-	return value;
-}
-
 /**
  * The digest covers the record's magic, length and body, not its state.
  */
@@ -128,7 +108,7 @@ static size_t encode(const kp_journal_record_t *rec, uint8_t *out)
 	{
 		return 0;
 	}
-	put_le(p, rec->expires, 8);
+	dske_put_le(p, rec->expires, 8);
 	p += 8;
 	*p++ = (uint8_t)olen;
 	memcpy(p, rec->origin, olen);
@@ -136,7 +116,7 @@ static size_t encode(const kp_journal_record_t *rec, uint8_t *out)
 	*p++ = (uint8_t)klen;
 	memcpy(p, rec->key_id, klen);
 	p += klen;
-	put_le(p, rec->len, 2);
+	dske_put_le(p, rec->len, 2);
 	p += 2;
 	memcpy(p, rec->key, rec->len);
 	p += rec->len;
@@ -144,7 +124,7 @@ static size_t encode(const kp_journal_record_t *rec, uint8_t *out)
 	out[0] = REC_MAGIC;
 	out[1] = REC_LIVE;
 	out[2] = out[3] = 0;
-	put_le(out + 4, body, 4);
+	dske_put_le(out + 4, body, 4);
 	if (!digest(out, body, p))
 	{
 		return 0;
@@ -167,7 +147,7 @@ static bool decode(const uint8_t *body, size_t len, kp_journal_record_t *rec,
 	{
 		return false;
 	}
-	rec->expires = get_le(p, 8);
+	rec->expires = dske_get_le(p, 8);
 	p += 8;
 	olen = *p++;
 	if (!olen || p + olen + 1 > end)
@@ -185,7 +165,7 @@ static bool decode(const uint8_t *body, size_t len, kp_journal_record_t *rec,
 	memcpy(names + olen + 1, p, klen);
 	names[olen + 1 + klen] = '\0';
 	p += klen;
-	rec->len = get_le(p, 2);
+	rec->len = dske_get_le(p, 2);
 	p += 2;
 	if (!rec->len || rec->len > SKIP_KEY_MAX_BYTES || p + rec->len != end)
 	{
@@ -197,42 +177,6 @@ static bool decode(const uint8_t *body, size_t len, kp_journal_record_t *rec,
 	rec->key = key;
 	return skip_system_id_valid(rec->origin, olen) &&
 		   skip_key_id_valid(rec->key_id, klen);
-}
-
-/**
- * pwrite(2) or pread(2) all of len, retrying short transfers.
- */
-static bool full_io(int fd, void *buf, size_t len, off_t offset, bool write)
-{
-	uint8_t *p = buf;
-	ssize_t n;
-
-	while (len)
-	{
-		n = write ? pwrite(fd, p, len, offset) : pread(fd, p, len, offset);
-		if (n < 0 && errno == EINTR)
-		{
-			continue;
-		}
-		if (n <= 0)
-		{
-			return false;
-		}
-		p += n;
-		len -= n;
-		offset += n;
-	}
-	return true;
-}
-
-static bool full_pwrite(int fd, const void *buf, size_t len, off_t offset)
-{
-	return full_io(fd, (void*)buf, len, offset, true);
-}
-
-static bool full_pread(int fd, void *buf, size_t len, off_t offset)
-{
-	return full_io(fd, buf, len, offset, false);
 }
 
 /**
@@ -296,7 +240,8 @@ static bool load_records(kp_journal_t *journal, uint64_t now,
 	if (st.st_size < (off_t)sizeof(file_magic))
 	{	/* new, or torn while it was created */
 		if (ftruncate(journal->fd, 0) != 0 ||
-			!full_pwrite(journal->fd, file_magic, sizeof(file_magic), 0) ||
+			!dske_pwrite_all(journal->fd, file_magic, sizeof(file_magic),
+							 0) ||
 			fdatasync(journal->fd) != 0)
 		{
 			snprintf(err, errlen, "cannot write journal: %m");
@@ -305,7 +250,7 @@ static bool load_records(kp_journal_t *journal, uint64_t now,
 		journal->end = journal->synced_end = sizeof(file_magic);
 		return true;
 	}
-	if (!full_pread(journal->fd, rec, sizeof(file_magic), 0) ||
+	if (!dske_pread_all(journal->fd, rec, sizeof(file_magic), 0) ||
 		memcmp(rec, file_magic, sizeof(file_magic)) != 0)
 	{
 		snprintf(err, errlen, "%s is not a skip-kp journal", JOURNAL_NAME);
@@ -313,21 +258,21 @@ static bool load_records(kp_journal_t *journal, uint64_t now,
 	}
 	while (ok && offset + REC_HEADER <= st.st_size)
 	{
-		if (!full_pread(journal->fd, rec, REC_HEADER, offset))
+		if (!dske_pread_all(journal->fd, rec, REC_HEADER, offset))
 		{
 			snprintf(err, errlen, "cannot read journal: %m");
 			ok = false;
 			break;
 		}
-		body = get_le(rec + 4, 4);
+		body = dske_get_le(rec + 4, 4);
 		total = REC_HEADER + body + REC_DIGEST;
 		if (rec[0] != REC_MAGIC || body < BODY_MIN || body > BODY_MAX ||
 			offset + (off_t)total > st.st_size)
 		{	/* a record torn while it was appended: the end */
 			break;
 		}
-		if (!full_pread(journal->fd, rec + REC_HEADER, total - REC_HEADER,
-						offset + REC_HEADER))
+		if (!dske_pread_all(journal->fd, rec + REC_HEADER,
+							total - REC_HEADER, offset + REC_HEADER))
 		{
 			snprintf(err, errlen, "cannot read journal: %m");
 			ok = false;
@@ -450,7 +395,7 @@ bool kp_journal_append(kp_journal_t *journal, const kp_journal_record_t *recs,
 		ok = size != 0;
 	}
 	/* one write for the batch; the sync comes with kp_journal_commit() */
-	ok = ok && full_pwrite(journal->fd, buf, len, journal->end);
+	ok = ok && dske_pwrite_all(journal->fd, buf, len, journal->end);
 	skip_memwipe(buf, len);
 	free(buf);
 	if (!ok)
@@ -473,12 +418,12 @@ bool kp_journal_wipe(kp_journal_t *journal, off_t offset)
 	size_t body, total;
 	bool ok;
 
-	if (!full_pread(journal->fd, header, sizeof(header), offset) ||
+	if (!dske_pread_all(journal->fd, header, sizeof(header), offset) ||
 		header[0] != REC_MAGIC)
 	{
 		return false;
 	}
-	body = get_le(header + 4, 4);
+	body = dske_get_le(header + 4, 4);
 	if (body < BODY_MIN || body > BODY_MAX)
 	{
 		return false;
@@ -494,7 +439,7 @@ bool kp_journal_wipe(kp_journal_t *journal, off_t offset)
 	 * untouched or never loaded again (state or digest no longer match) */
 	memcpy(zeros, header, REC_HEADER);
 	zeros[1] = 0;
-	ok = full_pwrite(journal->fd, zeros + 1, total - 1, offset + 1);
+	ok = dske_pwrite_all(journal->fd, zeros + 1, total - 1, offset + 1);
 	free(zeros);
 	if (header[1] == REC_LIVE)
 	{
@@ -555,8 +500,8 @@ static bool flush_buf(kp_journal_t *journal)
 {
 	bool ok;
 
-	ok = full_pwrite(journal->new_fd, journal->buf, journal->buf_len,
-					 journal->new_end);
+	ok = dske_pwrite_all(journal->new_fd, journal->buf, journal->buf_len,
+						 journal->new_end);
 	skip_memwipe(journal->buf, journal->buf_len);
 	journal->new_end += (off_t)journal->buf_len;
 	journal->buf_len = 0;
