@@ -24,6 +24,7 @@ seconds=${3:-3}
 [ -n "$build" ] || { echo "usage: $0 BUILD_DIR [OLD_REV] [SECONDS]" >&2; exit 2; }
 build=$(cd "$build" && pwd)
 src=$(cd "$(dirname "$0")/.." && pwd)
+. "$src/scripts/bench-lib.sh"
 kp=$build/testing/kp/skip-kp
 kp_bench=$build/testing/kp/skip-kp-bench
 for bin in "$kp" "$kp_bench"; do
@@ -68,13 +69,7 @@ start_kp() {
 		--peer "$peer,127.0.0.1:$peer_sync,$dir/kp-sync.psk" \
 		--client-psk "$client:$dir/$client.psk" > "$dir/$name.log" 2>&1 &
 	pids[$name]=$!
-	for _ in $(seq 100); do
-		grep -q '\[info\] ready' "$dir/$name.log" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	echo "error: KP $name did not start:" >&2
-	cat "$dir/$name.log" >&2
-	exit 1
+	wait_ready "$name" "$dir/$name.log"
 }
 start_kp Bob "$port_b" "$sync_b" Alice "$sync_a" gw-b
 start_kp Alice "$port_a" "$sync_a" Bob "$sync_b" gw-a
@@ -82,7 +77,6 @@ args=(--url-a "https://127.0.0.1:$port_a" --identity-a gw-a --psk-a "$dir/gw-a.p
 	--url-b "https://127.0.0.1:$port_b" --identity-b gw-b --psk-b "$dir/gw-b.psk")
 
 field() { local v=${1##*"$2="}; echo "${v%% *}"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b ? a / b : 0 }'; }
 
 echo "libskip client, as the plugin uses it: TLS 1.3, external PSK, loopback,"
 echo "$(nproc) CPUs shared by both KPs and the client, ${seconds} s per figure;"

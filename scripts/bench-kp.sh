@@ -44,6 +44,7 @@ build=${1:-}
 seconds=${2:-3}
 [ -n "$build" ] || usage
 build=$(cd "$build" && pwd)
+. "$(dirname "$0")/bench-lib.sh"
 bench=$build/testing/kp/skip-kp-bench
 hub=$build/testing/hub/skip-hub
 # the KPs measured: with --against, the old one and then ours, figure by
@@ -115,13 +116,7 @@ start_kp() {
 		--sae sae-a,Alice --sae sae-b,Bob "$@" \
 		>> "$dir/$name.log" 2>&1 &
 	pids[$name]=$!
-	for _ in $(seq 100); do
-		grep -q '\[info\] ready' "$dir/$name.log" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	echo "error: KP $name did not start:" >&2
-	cat "$dir/$name.log" >&2
-	exit 1
+	wait_ready "$name" "$dir/$name.log"
 }
 
 # how the pair runs: Alice's options, Bob durable or in memory, direct
@@ -191,7 +186,6 @@ per_request() {
 	awk -v t="$1" -v n="$2" -v hz="$hz" \
 		'BEGIN { if (n > 0) printf "%.0f", t / hz * 1e6 / n; else print "-" }'
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b ? a / b : 0 }'; }
 fetch=(--fetch-port "$port_b" --fetch-identity gw-b --fetch-psk "$dir/gw-b.psk"
 	--fetch-remote Alice)
 key="/key?remoteSystemID=Bob"
