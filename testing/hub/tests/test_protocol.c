@@ -82,24 +82,49 @@ static void request(hubt_client_t *client, const uint8_t *secret_id)
 	hubt_send(client, msg, hubt_make_request(client, "kp-a", secret_id, msg));
 }
 
+/**
+ * A recipient asks for Alice's secret and gets its key instruction.
+ */
+static void request_ok(hubt_client_t *client, hubt_upload_t *upload)
+{
+	hubt_answer_t answer;
+
+	request(client, upload->secret_id);
+	hubt_expect(client, DSKE_KEY_INSTRUCTION, 0, &answer);
+	hubt_check_instruction(client, &answer, upload, false);
+}
+
+/**
+ * A client asks for Alice's secret and the hub refuses with error.
+ */
+static void request_refused(hubt_client_t *client, const uint8_t *secret_id,
+							int error)
+{
+	request(client, secret_id);
+	hubt_expect(client, DSKE_ERROR, error, NULL);
+}
+
+/**
+ * A client sends a message and the hub refuses it with error.
+ */
+static void send_refused(hubt_client_t *client, const uint8_t *msg,
+						 size_t len, int error)
+{
+	hubt_send(client, msg, len);
+	hubt_expect(client, DSKE_ERROR, error, NULL);
+}
+
 START_TEST(test_upload_instruction)
 {
 	hubt_upload_t upload;
-	hubt_answer_t answer;
 
 	upload_ok("kp-b,kp-c", &upload);
-	request(&bob, upload.secret_id);
-	hubt_expect(&bob, DSKE_KEY_INSTRUCTION, 0, &answer);
-	hubt_check_instruction(&bob, &answer, &upload, false);
+	request_ok(&bob, &upload);
 	/* once per recipient */
-	request(&bob, upload.secret_id);
-	hubt_expect(&bob, DSKE_ERROR, DSKE_ERR_DELIVERED, NULL);
-	request(&carol, upload.secret_id);
-	hubt_expect(&carol, DSKE_KEY_INSTRUCTION, 0, &answer);
-	hubt_check_instruction(&carol, &answer, &upload, false);
+	request_refused(&bob, upload.secret_id, DSKE_ERR_DELIVERED);
+	request_ok(&carol, &upload);
 	/* every recipient has it: gone */
-	request(&carol, upload.secret_id);
-	hubt_expect(&carol, DSKE_ERROR, DSKE_ERR_UNKNOWN, NULL);
+	request_refused(&carol, upload.secret_id, DSKE_ERR_UNKNOWN);
 	ck_assert(hubt_log_has(&hub, "instruction"));
 }
 END_TEST
@@ -123,9 +148,7 @@ START_TEST(test_many_on_one_connection)
 	}
 	for (i = 4; i >= 0; i--)
 	{
-		request(&bob, uploads[i].secret_id);
-		hubt_expect(&bob, DSKE_KEY_INSTRUCTION, 0, &answer);
-		hubt_check_instruction(&bob, &answer, &uploads[i], false);
+		request_ok(&bob, &uploads[i]);
 	}
 }
 END_TEST
@@ -144,8 +167,7 @@ START_TEST(test_duplicate_secret_id)
 	msg.psrd_start = start;
 	again.len = dske_msg_encode(&msg, words[0], words[1], again.raw,
 								sizeof(again.raw));
-	hubt_send(&alice, again.raw, again.len);
-	hubt_expect(&alice, DSKE_ERROR, DSKE_ERR_DUPLICATE, NULL);
+	send_refused(&alice, again.raw, again.len, DSKE_ERR_DUPLICATE);
 }
 END_TEST
 
@@ -166,8 +188,7 @@ START_TEST(test_replayed_upload)
 
 	upload_ok("kp-b", &upload);
 	/* the same message in a fresh frame: its PSRD range is spent */
-	hubt_send(&alice, upload.raw, upload.len);
-	hubt_expect(&alice, DSKE_ERROR, DSKE_ERR_PSRD, NULL);
+	send_refused(&alice, upload.raw, upload.len, DSKE_ERR_PSRD);
 }
 END_TEST
 
@@ -177,20 +198,16 @@ START_TEST(test_tampered_tag)
 
 	hubt_make_upload(&alice, "kp-b", &upload);
 	upload.raw[upload.len - 1] ^= 0x80;
-	hubt_send(&alice, upload.raw, upload.len);
-	hubt_expect(&alice, DSKE_ERROR, DSKE_ERR_TAG, NULL);
+	send_refused(&alice, upload.raw, upload.len, DSKE_ERR_TAG);
 	/* the range is consumed anyway: the correct message is a replay now */
 	upload.raw[upload.len - 1] ^= 0x80;
-	hubt_send(&alice, upload.raw, upload.len);
-	hubt_expect(&alice, DSKE_ERROR, DSKE_ERR_PSRD, NULL);
+	send_refused(&alice, upload.raw, upload.len, DSKE_ERR_PSRD);
 	/* a tampered share word too */
 	hubt_make_upload(&alice, "kp-b", &upload);
 	upload.raw[upload.len - 20] ^= 1;
-	hubt_send(&alice, upload.raw, upload.len);
-	hubt_expect(&alice, DSKE_ERROR, DSKE_ERR_TAG, NULL);
+	send_refused(&alice, upload.raw, upload.len, DSKE_ERR_TAG);
 	/* nothing was stored */
-	request(&bob, upload.secret_id);
-	hubt_expect(&bob, DSKE_ERROR, DSKE_ERR_UNKNOWN, NULL);
+	request_refused(&bob, upload.secret_id, DSKE_ERR_UNKNOWN);
 }
 END_TEST
 
@@ -199,14 +216,11 @@ START_TEST(test_unknown_and_not_recipient)
 	hubt_upload_t upload;
 	uint8_t secret[DSKE_SECRET_ID_LEN] = { 1, 2, 3 };
 
-	request(&bob, secret);
-	hubt_expect(&bob, DSKE_ERROR, DSKE_ERR_UNKNOWN, NULL);
+	request_refused(&bob, secret, DSKE_ERR_UNKNOWN);
 	upload_ok("kp-b", &upload);
-	request(&carol, upload.secret_id);
-	hubt_expect(&carol, DSKE_ERROR, DSKE_ERR_NOT_RECIPIENT, NULL);
+	request_refused(&carol, upload.secret_id, DSKE_ERR_NOT_RECIPIENT);
 	/* the sender is no recipient either */
-	request(&alice, upload.secret_id);
-	hubt_expect(&alice, DSKE_ERROR, DSKE_ERR_NOT_RECIPIENT, NULL);
+	request_refused(&alice, upload.secret_id, DSKE_ERR_NOT_RECIPIENT);
 }
 END_TEST
 
@@ -224,16 +238,13 @@ START_TEST(test_bad_messages)
 
 	/* not a message */
 	memset(msg, 0x41, 96);
-	hubt_send(&alice, msg, 96);
-	hubt_expect(&alice, DSKE_ERROR, DSKE_ERR_BAD_MESSAGE, NULL);
+	send_refused(&alice, msg, 96, DSKE_ERR_BAD_MESSAGE);
 	/* a message clients do not send */
 	len = dske_msg_encode(&ack, none, none, msg, sizeof(msg));
-	hubt_send(&alice, msg, len);
-	hubt_expect(&alice, DSKE_ERROR, DSKE_ERR_BAD_MESSAGE, NULL);
+	send_refused(&alice, msg, len, DSKE_ERR_BAD_MESSAGE);
 	/* an upload in Bob's name, sent by Alice */
 	hubt_make_upload(&bob, "kp-c", &upload);
-	hubt_send(&alice, upload.raw, upload.len);
-	hubt_expect(&alice, DSKE_ERROR, DSKE_ERR_BAD_MESSAGE, NULL);
+	send_refused(&alice, upload.raw, upload.len, DSKE_ERR_BAD_MESSAGE);
 	/* the connection still serves */
 	upload_ok("kp-b", &upload);
 }
@@ -290,7 +301,6 @@ END_TEST
 START_TEST(test_exhausted)
 {
 	hubt_upload_t upload;
-	hubt_answer_t answer;
 
 	hubt_client_close(&alice);
 	hubt_client_close(&bob);
@@ -305,9 +315,7 @@ START_TEST(test_exhausted)
 	hubt_client_open(&bob, bundle, "kp-b", "h1", hub.port);
 	hubt_client_open(&carol, bundle, "kp-c", "h1", hub.port);
 	upload_ok("kp-b", &upload);
-	request(&bob, upload.secret_id);
-	hubt_expect(&bob, DSKE_KEY_INSTRUCTION, 0, &answer);
-	hubt_check_instruction(&bob, &answer, &upload, false);
+	request_ok(&bob, &upload);
 	/* Carol's upload for Bob: the hub has 2 words left for Bob */
 	hubt_make_upload(&carol, "kp-b", &upload);
 	hubt_send(&carol, upload.raw, upload.len);
@@ -348,9 +356,7 @@ START_TEST(test_replay)
 	start("replay");
 	upload_ok("kp-b", &first);
 	upload_ok("kp-b", &second);
-	request(&bob, first.secret_id);
-	hubt_expect(&bob, DSKE_KEY_INSTRUCTION, 0, &answer);
-	hubt_check_instruction(&bob, &answer, &first, false);
+	request_ok(&bob, &first);
 	/* the second request gets the first instruction again, in a frame
 	 * that authenticates: its PSRD range gives it away */
 	request(&bob, second.secret_id);
@@ -365,15 +371,12 @@ END_TEST
 START_TEST(test_replay_frame)
 {
 	hubt_upload_t first, second;
-	hubt_answer_t answer;
 
 	teardown();
 	start("replay-frame");
 	upload_ok("kp-b", &first);
 	upload_ok("kp-b", &second);
-	request(&bob, first.secret_id);
-	hubt_expect(&bob, DSKE_KEY_INSTRUCTION, 0, &answer);
-	hubt_check_instruction(&bob, &answer, &first, false);
+	request_ok(&bob, &first);
 	request(&bob, second.secret_id);
 	/* the same frame: its counter is spent */
 	{

@@ -78,6 +78,29 @@ static void request(hubt_client_t *client, const uint8_t *secret_id)
 	hubt_send(client, msg, hubt_make_request(client, "kp-a", secret_id, msg));
 }
 
+/**
+ * Alice uploads a share for the recipients and gets an ACK.
+ */
+static void upload_ok(const char *recipients, hubt_upload_t *upload)
+{
+	hubt_make_upload(&alice, recipients, upload);
+	hubt_send(&alice, upload->raw, upload->len);
+	hubt_expect(&alice, DSKE_ACK, 0, NULL);
+}
+
+/**
+ * A hub keeping undelivered shares for 1 s, both clients connected, and
+ * Alice's share for Bob.
+ */
+static void upload_ttl_1s(hubt_upload_t *upload)
+{
+	hubt_hub_arg(&hub, "--share-ttl");
+	hubt_hub_arg(&hub, "1");
+	hubt_hub_start(&hub);
+	connect_both();
+	upload_ok("kp-b", upload);
+}
+
 START_TEST(test_kill_restart)
 {
 	hubt_upload_t upload, delivered;
@@ -85,12 +108,8 @@ START_TEST(test_kill_restart)
 
 	hubt_hub_start(&hub);
 	connect_both();
-	hubt_make_upload(&alice, "kp-b", &upload);
-	hubt_send(&alice, upload.raw, upload.len);
-	hubt_expect(&alice, DSKE_ACK, 0, NULL);
-	hubt_make_upload(&alice, "kp-b", &delivered);
-	hubt_send(&alice, delivered.raw, delivered.len);
-	hubt_expect(&alice, DSKE_ACK, 0, NULL);
+	upload_ok("kp-b", &upload);
+	upload_ok("kp-b", &delivered);
 	request(&bob, delivered.secret_id);
 	hubt_expect(&bob, DSKE_KEY_INSTRUCTION, 0, &answer);
 	hubt_check_instruction(&bob, &answer, &delivered, false);
@@ -129,9 +148,7 @@ START_TEST(test_delivery_survives)
 	hubt_hub_init(&hub, bundle, "h1");
 	hubt_hub_start(&hub);
 	connect_both();
-	hubt_make_upload(&alice, "kp-b,kp-c", &upload);
-	hubt_send(&alice, upload.raw, upload.len);
-	hubt_expect(&alice, DSKE_ACK, 0, NULL);
+	upload_ok("kp-b,kp-c", &upload);
 	request(&bob, upload.secret_id);
 	hubt_expect(&bob, DSKE_KEY_INSTRUCTION, 0, &answer);
 	hubt_check_instruction(&bob, &answer, &upload, false);
@@ -155,13 +172,7 @@ START_TEST(test_expiry)
 	hubt_upload_t upload;
 	int i;
 
-	hubt_hub_arg(&hub, "--share-ttl");
-	hubt_hub_arg(&hub, "1");
-	hubt_hub_start(&hub);
-	connect_both();
-	hubt_make_upload(&alice, "kp-b", &upload);
-	hubt_send(&alice, upload.raw, upload.len);
-	hubt_expect(&alice, DSKE_ACK, 0, NULL);
+	upload_ttl_1s(&upload);
 	ck_assert_int_eq(shares_on_disk(), 1);
 	/* the log line follows the wipe */
 	for (i = 0; i < 500 && !hubt_log_has(&hub, "wiped 1 undelivered"); i++)
@@ -179,13 +190,7 @@ START_TEST(test_expired_while_down)
 {
 	hubt_upload_t upload;
 
-	hubt_hub_arg(&hub, "--share-ttl");
-	hubt_hub_arg(&hub, "1");
-	hubt_hub_start(&hub);
-	connect_both();
-	hubt_make_upload(&alice, "kp-b", &upload);
-	hubt_send(&alice, upload.raw, upload.len);
-	hubt_expect(&alice, DSKE_ACK, 0, NULL);
+	upload_ttl_1s(&upload);
 	hubt_hub_stop(&hub, SIGKILL);
 	test_sleep_ms(1100);
 	hubt_hub_start(&hub);
@@ -235,9 +240,7 @@ START_TEST(test_connection_limits)
 	hubt_hub_arg(&hub, "1");
 	hubt_hub_start(&hub);
 	hubt_client_open(&alice, bundle, "kp-a", "h1", hub.port);
-	hubt_make_upload(&alice, "kp-b", &upload);
-	hubt_send(&alice, upload.raw, upload.len);
-	hubt_expect(&alice, DSKE_ACK, 0, NULL);
+	upload_ok("kp-b", &upload);
 	/* a second connection is refused while the first is open */
 	hubt_client_open(&other, bundle, "kp-b", "h1", hub.port);
 	hubt_expect_closed(&other);
