@@ -381,6 +381,16 @@ static bool decodes(const raw_t *raw)
 	ck_assert_msg(!decodes(&raw), "accepted: %s", #change); \
 })
 
+/** the encoding of a valid message with one byte changed */
+#define BYTE_MALFORMED(base, offset, value) ({ \
+	uint8_t buf_[BUF_LEN]; \
+	dske_msg_t msg_; \
+	size_t len_ = raw_encode(&(base), buf_); \
+	buf_[offset] = value; \
+	ck_assert_msg(!dske_msg_decode(buf_, len_, &msg_), \
+				  "accepted: byte %s = %s", #offset, #value); \
+})
+
 START_TEST(test_decode_valid_raw)
 {
 	raw_t raw = upload;
@@ -458,30 +468,17 @@ START_TEST(test_decode_padding)
 	size_t len;
 
 	/* recipient padding (r odd), W3's and W4's reserved bytes */
-	len = raw_encode(&upload, buf);
-	buf[80 + 8] = 1;
-	ck_assert(!dske_msg_decode(buf, len, &msg));
-	len = raw_encode(&upload, buf);
-	buf[62] = 1;
-	ck_assert(!dske_msg_decode(buf, len, &msg));
-	len = raw_encode(&upload, buf);
-	buf[63] = 0x80;
-	ck_assert(!dske_msg_decode(buf, len, &msg));
-	len = raw_encode(&upload, buf);
-	buf[68] = 1;
-	ck_assert(!dske_msg_decode(buf, len, &msg));
-	len = raw_encode(&upload, buf);
-	buf[79] = 1;
-	ck_assert(!dske_msg_decode(buf, len, &msg));
+	BYTE_MALFORMED(upload, 80 + 8, 1);
+	BYTE_MALFORMED(upload, 62, 1);
+	BYTE_MALFORMED(upload, 63, 0x80);
+	BYTE_MALFORMED(upload, 68, 1);
+	BYTE_MALFORMED(upload, 79, 1);
 	/* AAD padding */
 	raw.aad_len = 3;
 	len = raw_encode(&raw, buf);
 	ck_assert(dske_msg_decode(buf, len, &msg));
-	buf[96 + 3] = 1;
-	ck_assert(!dske_msg_decode(buf, len, &msg));
-	len = raw_encode(&raw, buf);
-	buf[96 + 15] = 1;
-	ck_assert(!dske_msg_decode(buf, len, &msg));
+	BYTE_MALFORMED(raw, 96 + 3, 1);
+	BYTE_MALFORMED(raw, 96 + 15, 1);
 }
 END_TEST
 
