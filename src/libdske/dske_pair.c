@@ -1087,7 +1087,26 @@ dske_pair_t *dske_pair_open(const char *dir, dske_side_t side,
 }
 
 /**
- * Create a file of a new pair (mode 0600) with its content, synced.
+ * Create a file of a new pair, mode 0600 whatever the umask.
+ *
+ * @return			its descriptor, -1 if it cannot be created
+ */
+static int create_new(int dir_fd, const char *name)
+{
+	int fd;
+
+	fd = openat(dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+				O_NOFOLLOW, 0600);
+	if (fd >= 0 && fchmod(fd, 0600) != 0)
+	{
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/**
+ * Create a file of a new pair with its content, synced.
  */
 static bool write_new(int dir_fd, const char *name, const void *data,
 					  size_t len)
@@ -1095,14 +1114,12 @@ static bool write_new(int dir_fd, const char *name, const void *data,
 	bool ok;
 	int fd;
 
-	fd = openat(dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
-				O_NOFOLLOW, 0600);
+	fd = create_new(dir_fd, name);
 	if (fd < 0)
 	{
 		return false;
 	}
-	ok = fchmod(fd, 0600) == 0 && dske_pwrite_all(fd, data, len, 0) &&
-		 fsync(fd) == 0;
+	ok = dske_pwrite_all(fd, data, len, 0) && fsync(fd) == 0;
 	close(fd);
 	return ok;
 }
@@ -1114,16 +1131,14 @@ static bool write_table(int dir_fd, const char *name, uint64_t words)
 {
 	uint8_t buf[CHUNK_WORDS * DSKE_WORD_LEN];
 	uint64_t done = 0, n;
-	bool ok;
+	bool ok = true;
 	int fd;
 
-	fd = openat(dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
-				O_NOFOLLOW, 0600);
+	fd = create_new(dir_fd, name);
 	if (fd < 0)
 	{
 		return false;
 	}
-	ok = fchmod(fd, 0600) == 0;
 	while (ok && done < words)
 	{
 		n = words - done < CHUNK_WORDS ? words - done : CHUNK_WORDS;
