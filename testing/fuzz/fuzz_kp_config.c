@@ -13,8 +13,8 @@
  * TLS settings, fault specifications).
  */
 
-#define _GNU_SOURCE
 #include <kp_config.h>
+#include <skip_validate.h>
 
 #include <fcntl.h>
 #include <getopt.h>
