@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# usage: scripts/bench-plugin.sh TARGET [-n N] [-k K] [-m M] [-r ROUNDS] [-o DIR]
+# usage: scripts/bench-plugin.sh TARGET [-n N] [-k K] [-m M] [-r ROUNDS]
+#                                [-p PARTS] [-K KP-OPTIONS] [-D] [-P TIME] [-o DIR]
 #
 # What a dynamic PPK costs next to a static one and to none, on the
 # network-namespace test bed (testing/netns/lib.sh) with TARGET's charon
@@ -27,6 +28,18 @@
 # plugin's state per live IKE_SA; then the ratios dynamic/static and
 # dynamic/none.
 #
+# Options that change what is measured (none by default):
+#   -p PARTS        only these parts of seq, k and m (e.g. -p seq,k; default all)
+#   -K KP-OPTIONS   more skip-kp options for both KPs, e.g. -K '--key-pool 256'
+#   -D              durable KPs, each with a --state-dir of its own (by
+#                   default they keep keys in memory only): a KP then syncs
+#                   its journal to disk before answering (a key handed out,
+#                   a key of the peer)
+#   -P TIME         the dynamic mode's KP profile prefetches (prefetch = TIME,
+#                   e.g. 60s): the initiator takes a key fetched in advance
+# With -K or -D the KPs' CPU per IKE_SA is worth a look too: it is printed
+# for every run.
+#
 # The responders run without DoS protection (50 IKE_SAs in flight from one
 # address would meet the per-IP half-open limit), both charons with an IKE_SA
 # table of 1024 rows and enough threads for K waiting initiates.
@@ -39,19 +52,25 @@ here=$(cd "$(dirname "$0")" && pwd)
 need_root
 
 usage() {
-	echo "usage: $0 TARGET [-n N] [-k K] [-m M] [-r ROUNDS] [-o DIR]" >&2
+	echo "usage: $0 TARGET [-n N] [-k K] [-m M] [-r ROUNDS] [-p PARTS]" \
+		"[-K KP-OPTIONS] [-D] [-P TIME] [-o DIR]" >&2
 	exit 2
 }
 target=${1:-}
 [ -n "$target" ] || usage
 shift
-N=200 K=50 M=1000 ROUNDS=10 dir=""
-while getopts "n:k:m:r:o:" opt; do
+N=200 K=50 M=1000 ROUNDS=10 dir="" PARTS="seq k m" KP_OPTIONS="" DURABLE=0
+PREFETCH=""
+while getopts "n:k:m:r:p:K:DP:o:" opt; do
 	case $opt in
 		n) N=$OPTARG ;;
 		k) K=$OPTARG ;;
 		m) M=$OPTARG ;;
 		r) ROUNDS=$OPTARG ;;
+		p) PARTS=${OPTARG//,/ } ;;
+		K) KP_OPTIONS=$OPTARG ;;
+		D) DURABLE=1 ;;
+		P) PREFETCH=$OPTARG ;;
 		o) dir=$OPTARG ;;
 		*) usage ;;
 	esac
@@ -59,6 +78,10 @@ done
 for v in "$N" "$K" "$M" "$ROUNDS"; do
 	[[ $v =~ ^[1-9][0-9]*$ ]] || usage
 done
+for v in $PARTS; do
+	[[ $v =~ ^(seq|k|m)$ ]] || usage
+done
+[ -z "$PREFETCH" ] || [[ $PREFETCH =~ ^[1-9][0-9]*[smh]?$ ]] || usage
 target_env "$target"
 SKIP_BUILD=${SKIP_BUILD:-$SKIP_TOP/build/$target}
 VICI_BENCH=$SKIP_BUILD/testing/netns/vici-bench
@@ -103,6 +126,10 @@ LOG_LEVEL_a=1
 LOG_LEVEL_b=1
 for s in a b; do
 	eval "EXTRA_CONNS_$s=\$(s=$s bench_conns)"
+	# only the dynamic mode asks the KP
+	if [ -n "$PREFETCH" ]; then
+		eval "KP_PROFILES_$s=\$(s=$s kp_profile local $KP_PORT 'prefetch = $PREFETCH')"
+	fi
 done
 
 # charons_fresh: both charons started anew (empty plugin statistics)
@@ -117,9 +144,10 @@ charons_fresh() {
 	charons_up
 }
 
-# the CPU time of a side's charon so far (clock ticks, all threads)
+# cpu_ticks SIDE [PROCESS]: the CPU time of a side's charon (or kp) so far
+# (clock ticks, all threads)
 cpu_ticks() {
-	awk '{ print $14 + $15 }' "/proc/${PIDS[charon-$1]}/stat"
+	awk '{ print $14 + $15 }' "/proc/${PIDS[${2:-charon}-$1]}/stat"
 }
 
 # resident memory of a side's charon (kB)
@@ -204,10 +232,13 @@ rounds() {
 		n=$(( N * r / rounds - N * (r - 1) / rounds ))
 		for mode in "${order[@]}"; do
 			c0a=$(cpu_ticks a) c0b=$(cpu_ticks b) re=$(retransmits)
+			k0a=$(cpu_ticks a kp) k0b=$(cpu_ticks b kp)
 			out=$(vici_bench -i "bench-$mode" $child -n "$n" -k "$k" \
 				-o "$OUT/$part-$mode.times" 2>> "$OUT/errors.log")
 			add "$part" "$mode" cpu_a $(( $(cpu_ticks a) - c0a ))
 			add "$part" "$mode" cpu_b $(( $(cpu_ticks b) - c0b ))
+			add "$part" "$mode" kp_cpu_a $(( $(cpu_ticks a kp) - k0a ))
+			add "$part" "$mode" kp_cpu_b $(( $(cpu_ticks b kp) - k0b ))
 			add "$part" "$mode" retransmits $(( $(retransmits) - re ))
 			read -r _ started _ failed _ wall <<< "$out"
 			add "$part" "$mode" started "${started:-0}"
@@ -229,6 +260,7 @@ at_once() {
 		charons_fresh
 		warm_up "$child"
 		c0a=$(cpu_ticks a) c0b=$(cpu_ticks b) re=$(retransmits)
+		k0a=$(cpu_ticks a kp) k0b=$(cpu_ticks b kp)
 		r0a=$(rss_kb a) r0b=$(rss_kb b)
 		# a failed IKE_SA sends no event: give up after a while
 		out=$(vici_bench -i "bench-$mode" $child -n "$M" -a -t $(( 30 + M / 10 )) \
@@ -238,6 +270,8 @@ at_once() {
 		# of its work may still be under way
 		sleep 0.2
 		add "$part" "$mode" cpu_b $(( $(cpu_ticks b) - c0b ))
+		add "$part" "$mode" kp_cpu_a $(( $(cpu_ticks a kp) - k0a ))
+		add "$part" "$mode" kp_cpu_b $(( $(cpu_ticks b kp) - k0b ))
 		add "$part" "$mode" retransmits $(( $(retransmits) - re ))
 		read -r _ started _ failed _ wall <<< "$out"
 		add "$part" "$mode" started "${started:-0}"
@@ -267,14 +301,25 @@ make_credentials
 # there before the KPs write to them: kp_start polls them
 : > "$OUT/kp-a.log"
 : > "$OUT/kp-b.log"
-kp_start a
-kp_start b
+for s in a b; do
+	state=()
+	if [ "$DURABLE" = 1 ]; then
+		mkdir -m 0700 "$OUT/kp-$s.state"
+		state=(--state-dir "$OUT/kp-$s.state")
+	fi
+	# shellcheck disable=SC2086 # KP_OPTIONS: options split into words
+	kp_start "$s" "${state[@]}" $KP_OPTIONS
+done
+# has PART: whether PART (seq, k, m) is to be measured
+has() {
+	[[ " $PARTS " == *" $1 "* ]]
+}
 for child in "-c net" ""; do
 	c=child
 	[ -n "$child" ] || c=childless
-	rounds "$c-seq" "$child" 1
-	rounds "$c-k" "$child" "$K"
-	at_once "$c-m" "$child"
+	! has seq || rounds "$c-seq" "$child" 1
+	! has k || rounds "$c-k" "$child" "$K"
+	! has m || at_once "$c-m" "$child"
 done
 secs=$(( ($(now_ms) - start) / 1000 ))
 
@@ -306,7 +351,7 @@ value() {
 					else printf "%.1f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }' ;;
 		p50|p99)
 			percentile "$OUT/$part-$mode.times" "${name#p}" ;;
-		cpu_a|cpu_b)
+		cpu_a|cpu_b|kp_cpu_a|kp_cpu_b)
 			awk -v t="${FIG[$part,$mode,$name]:-0}" -v n="$started" -v hz="$hz" \
 				'BEGIN { if (n > 0) printf "%.2f", t * 1000 / hz / n; else print "-" }' ;;
 		rss_a|rss_b)
@@ -340,7 +385,7 @@ row() {
 }
 
 failures=0
-for part in $(for c in child childless; do echo "$c-seq $c-k $c-m"; done); do
+for part in $(for c in child childless; do for p in $PARTS; do echo "$c-$p"; done; done); do
 	for mode in $MODES; do
 		failures=$(( failures + ${FIG[$part,$mode,failed]:-0} ))
 	done
@@ -353,13 +398,15 @@ plugin benchmark on $target (strongSwan $SW_VERSION), $(date -u '+%F %H:%M UTC')
   (one tick is $(awk -v n="$N" -v hz="$hz" 'BEGIN { printf "%.3f", 1000 / hz / n }') ms per IKE_SA of N);
   KP calls measured in the plugin (a: new key, initiator; b: key by keyId,
   responder); memory: charon's RSS and the plugin's state per live IKE_SA
+  KPs: $([ "$DURABLE" = 1 ] && echo "durable (--state-dir)" || echo "keys in memory only")${KP_OPTIONS:+, options $KP_OPTIONS}; prefetch: ${PREFETCH:-off}
   IKE_SAs that did not come up: $failures
 EOF
 printf '\n  %-34s %10s %10s %12s %9s %9s\n' "" none static dynamic dyn/stat dyn/none
 for c in child childless; do
 	what="with CHILD_SA"
 	[ "$c" = childless ] && what=childless
-	for part in "$c-seq" "$c-k" "$c-m"; do
+	for p in $PARTS; do
+		part=$c-$p
 		case $part in
 			*-seq) echo "$what, $N one after another" ;;
 			*-k) echo "$what, $N with $K in flight" ;;
@@ -373,6 +420,8 @@ for c in child childless; do
 		row "$part" p99 "setup p99 (ms)"
 		row "$part" cpu_a "charon CPU per SA, a (ms)"
 		row "$part" cpu_b "charon CPU per SA, b (ms)"
+		row "$part" kp_cpu_a "KP CPU per SA, a (ms)"
+		row "$part" kp_cpu_b "KP CPU per SA, b (ms)"
 		row "$part" kp_a "KP call p50/p99, a (us)"
 		row "$part" kp_b "KP call p50/p99, b (us)"
 		row "$part" retransmits "IKE retransmissions, a + b"
@@ -416,16 +465,21 @@ both() {
 		"$($f "childless-$part" "${3}_a") / $($f "childless-$part" "${3}_b") (childless)"
 }
 
-# the figures of issue 13's table
-cat <<EOF
-
-summary, dynamic against static PPK
-  IKE_SA rate, with CHILD_SA, one after another: $(dyn_stat child-seq rate) (median of rounds $(dyn_stat child-seq rate_median)), $K in flight: $(dyn_stat child-k rate)
-  IKE_SA rate, childless, one after another: $(dyn_stat childless-seq rate) (median of rounds $(dyn_stat childless-seq rate_median)), $K in flight: $(dyn_stat childless-k rate)
-  charon CPU per IKE_SA a / b, one after another: $(both dyn_stat seq cpu)
-  charon CPU per IKE_SA a / b, $K in flight: $(both dyn_stat k cpu)
-  KP call p99 a / b, $K in flight (ms): $(both p99_ms k kp)
-  charon RSS per live IKE_SA a / b, $M at once, dynamic - static (B): $(both dyn_minus_stat m rss)
-  plugin state per live IKE_SA a / b, dynamic - static (B): $(both dyn_minus_stat m plugin)
-EOF
+# the figures of issue 13's table, of the parts measured
+printf '\nsummary, dynamic against static PPK\n'
+if has seq || has k; then
+	cat <<-EOF
+	  IKE_SA rate, with CHILD_SA, one after another: $(dyn_stat child-seq rate) (median of rounds $(dyn_stat child-seq rate_median)), $K in flight: $(dyn_stat child-k rate)
+	  IKE_SA rate, childless, one after another: $(dyn_stat childless-seq rate) (median of rounds $(dyn_stat childless-seq rate_median)), $K in flight: $(dyn_stat childless-k rate)
+	  charon CPU per IKE_SA a / b, one after another: $(both dyn_stat seq cpu)
+	  charon CPU per IKE_SA a / b, $K in flight: $(both dyn_stat k cpu)
+	  KP call p99 a / b, $K in flight (ms): $(both p99_ms k kp)
+	EOF
+fi
+if has m; then
+	cat <<-EOF
+	  charon RSS per live IKE_SA a / b, $M at once, dynamic - static (B): $(both dyn_minus_stat m rss)
+	  plugin state per live IKE_SA a / b, dynamic - static (B): $(both dyn_minus_stat m plugin)
+	EOF
+fi
 [ "$failures" = 0 ]

@@ -10,6 +10,7 @@
 #include "skip_kp.h"
 #include "skip_kp_gate.h"
 #include "skip_kp_prefetch.h"
+#include "skip_log.h"
 
 #include <library.h>
 #include <skip_validate.h>
@@ -141,17 +142,6 @@ static uint64_t now_ms()
 
 	time_monotonic(&tv);
 	return (uint64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
-
-/**
- * Forward libskip's log lines to charon's log.
- */
-static void log_cb(void *ctx, int level, const char *fmt, va_list args)
-{
-	char buf[512];
-
-	vsnprintf(buf, sizeof(buf), fmt, args);
-	dbg(DBG_CFG, level, "SKIP KP '%s': %s", (char*)ctx, buf);
 }
 
 /**
@@ -790,7 +780,7 @@ static bool create_client(private_skip_kp_t *this)
 		.ca_file = setting(this, "ca"),
 		.cert_file = setting(this, "cert"),
 		.key_file = setting(this, "key"),
-		.log = log_cb,
+		.log = skip_log_kp,
 		.log_ctx = this->name,
 	};
 	char *auth, *psk_file, *identity, errbuf[256];

@@ -364,7 +364,9 @@ METHOD(listener_t, authorize, bool,
 	}
 	peer_cfg = ike_sa->get_peer_cfg(ike_sa);
 	if (!skip_peer_cfg_dynamic(peer_cfg))
-	{
+	{	/* e.g. a responder's IKE_SA with a static PPK, whose peer sent
+		 * USE_PPK: it will never use SKIP, keep no state while it lives */
+		this->sas->remove(this->sas, skip_sa_id(ike_sa));
 		return TRUE;
 	}
 	this->sas->authorized(this->sas, skip_sa_id(ike_sa), &dynamic_key,

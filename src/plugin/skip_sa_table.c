@@ -23,7 +23,9 @@ typedef struct private_skip_sa_table_t private_skip_sa_table_t;
 typedef struct skip_sa_t skip_sa_t;
 
 /**
- * What the plugin knows about one IKE_SA that uses SKIP.
+ * What the plugin knows about one IKE_SA that uses SKIP. Strings are
+ * allocated to fit, NULL if empty: most are short or absent, and the table
+ * holds a state per live IKE_SA.
  */
 struct skip_sa_t {
 
@@ -45,17 +47,17 @@ struct skip_sa_t {
 	/** KP serving this IKE_SA (NULL until chosen); profiles outlive SAs */
 	skip_kp_t *kp;
 
-	/** our system ID as sent in USE_PPK, empty if none was sent */
-	char local_sid[SKIP_SYSTEM_ID_MAX + 1];
+	/** our system ID as sent in USE_PPK, NULL if none was sent */
+	char *local_sid;
 
 	/** what the peer sent in USE_PPK */
 	skip_peer_use_ppk_t peer_use_ppk;
 
-	/** the peer's KP system ID from its USE_PPK, empty if none */
-	char peer_sid[SKIP_SYSTEM_ID_MAX + 1];
+	/** the peer's KP system ID from its USE_PPK, NULL if none */
+	char *peer_sid;
 
 	/** keyId: from our KP (initiator) or from PPK_IDENTITY (responder) */
-	char key_id[SKIP_KEY_ID_MAX_HEX + 1];
+	char *key_id;
 
 	/** responder: the PPK_ID charon looks up for the received keyId */
 	identification_t *ppk_id;
@@ -70,8 +72,8 @@ struct skip_sa_t {
 	/** TRUE once a dynamic PPK was handed to charon */
 	bool used;
 
-	/** why the IKE_SA has no dynamic PPK, if it has none */
-	char reason[SKIP_SA_REASON_MAX];
+	/** why the IKE_SA has no dynamic PPK, if it has none (else NULL) */
+	char *reason;
 };
 
 struct private_skip_sa_table_t {
@@ -90,22 +92,70 @@ struct private_skip_sa_table_t {
 };
 
 /**
+ * Replace a string of a state with a copy of at most max characters of
+ * value (none if NULL or empty). The old one is wiped: it may be a keyId.
+ */
+static void set_str(char **field, const char *value, size_t max)
+{
+	if (*field)
+	{
+		memwipe(*field, strlen(*field));
+		free(*field);
+	}
+	*field = NULL;
+	if (value && value[0])
+	{
+		size_t len = min(strlen(value), max);
+
+		*field = malloc(len + 1);
+		memcpy(*field, value, len);
+		(*field)[len] = '\0';
+	}
+}
+
+/**
+ * Copy a string of a state into a buffer of len bytes ("" if none).
+ */
+static void get_str(char *buf, const char *field, size_t len)
+{
+	snprintf(buf, len, "%s", field ?: "");
+}
+
+/**
+ * Keep why an IKE_SA has no dynamic PPK.
+ */
+static void set_reason(skip_sa_t *sa, const char *reason)
+{
+	set_str(&sa->reason, reason, SKIP_SA_REASON_MAX - 1);
+}
+
+/**
  * Wipe the key material of a state, keeping what was announced.
  */
 static void reset_key(skip_sa_t *sa)
 {
 	chunk_clear(&sa->key);
-	memwipe(sa->key_id, sizeof(sa->key_id));
+	set_str(&sa->key_id, NULL, 0);
 	DESTROY_IF(sa->ppk_id);
 	sa->ppk_id = NULL;
 	sa->fetched = FALSE;
 	sa->used = FALSE;
-	sa->reason[0] = '\0';
+	set_reason(sa, NULL);
+}
+
+/**
+ * Free the strings of a state.
+ */
+static void clear_strs(skip_sa_t *sa)
+{
+	reset_key(sa);
+	set_str(&sa->local_sid, NULL, 0);
+	set_str(&sa->peer_sid, NULL, 0);
 }
 
 static void sa_destroy(skip_sa_t *sa)
 {
-	reset_key(sa);
+	clear_strs(sa);
 	memwipe(sa, sizeof(*sa));
 	free(sa);
 }
@@ -119,7 +169,7 @@ static void sa_reset(skip_sa_t *sa, bool initiator)
 	uint64_t spi_i = sa->spi_i;
 	time_t created = sa->created;
 
-	reset_key(sa);
+	clear_strs(sa);
 	memset(sa, 0, sizeof(*sa));
 	sa->unique_id = unique_id;
 	sa->spi_i = spi_i;
@@ -216,7 +266,7 @@ METHOD(skip_sa_table_t, initiate, void,
 	sa = find(this, id, TRUE, TRUE);
 	sa_reset(sa, TRUE);
 	sa->kp = kp;
-	strncpy(sa->local_sid, local_sid, SKIP_SYSTEM_ID_MAX);
+	set_str(&sa->local_sid, local_sid, SKIP_SYSTEM_ID_MAX);
 	this->mutex->unlock(this->mutex);
 }
 
@@ -227,11 +277,8 @@ static void set_peer(skip_sa_t *sa, skip_peer_use_ppk_t use_ppk,
 					 const char *peer_sid)
 {
 	sa->peer_use_ppk = use_ppk;
-	memset(sa->peer_sid, 0, sizeof(sa->peer_sid));
-	if (use_ppk == SKIP_PEER_SKIP)
-	{
-		strncpy(sa->peer_sid, peer_sid, SKIP_SYSTEM_ID_MAX);
-	}
+	set_str(&sa->peer_sid, use_ppk == SKIP_PEER_SKIP ? peer_sid : NULL,
+			SKIP_SYSTEM_ID_MAX);
 }
 
 METHOD(skip_sa_table_t, response_received, bool,
@@ -288,7 +335,7 @@ METHOD(skip_sa_table_t, get_peer_sid, bool,
 	sa = find_responder(this, id);
 	if (sa && sa->peer_use_ppk == SKIP_PEER_SKIP)
 	{
-		memcpy(peer_sid, sa->peer_sid, SKIP_SYSTEM_ID_MAX + 1);
+		get_str(peer_sid, sa->peer_sid, SKIP_SYSTEM_ID_MAX + 1);
 	}
 	else
 	{
@@ -328,7 +375,7 @@ METHOD(skip_sa_table_t, get_kp, skip_kp_t*,
 	{
 		kp = sa->kp;
 		*chosen = sa->kp_chosen;
-		memcpy(peer_sid, sa->peer_sid, SKIP_SYSTEM_ID_MAX + 1);
+		get_str(peer_sid, sa->peer_sid, SKIP_SYSTEM_ID_MAX + 1);
 	}
 	this->mutex->unlock(this->mutex);
 	return kp;
@@ -346,8 +393,7 @@ METHOD(skip_sa_table_t, announced, void,
 	{
 		sa->kp = kp;
 		sa->kp_chosen = TRUE;
-		memset(sa->local_sid, 0, sizeof(sa->local_sid));
-		strncpy(sa->local_sid, local_sid, SKIP_SYSTEM_ID_MAX);
+		set_str(&sa->local_sid, local_sid, SKIP_SYSTEM_ID_MAX);
 	}
 	this->mutex->unlock(this->mutex);
 }
@@ -369,13 +415,13 @@ METHOD(skip_sa_table_t, key_id_received, bool,
 		reset_key(sa);
 		if (key_id)
 		{
-			strncpy(sa->key_id, key_id, SKIP_KEY_ID_MAX_HEX);
+			set_str(&sa->key_id, key_id, SKIP_KEY_ID_MAX_HEX);
 			sa->ppk_id = ppk_id->clone(ppk_id);
 		}
 		else
 		{
-			snprintf(sa->reason, sizeof(sa->reason), "the peer's "
-					 "PPK_IDENTITY does not carry a SKIP keyId");
+			set_reason(sa, "the peer's PPK_IDENTITY does not carry a SKIP "
+					   "keyId");
 		}
 	}
 	this->mutex->unlock(this->mutex);
@@ -393,7 +439,7 @@ METHOD(skip_sa_table_t, get_key_id, bool,
 	sa = find(this, id, FALSE, FALSE);
 	if (sa && sa->initiator && sa->key.len)
 	{
-		memcpy(key_id, sa->key_id, SKIP_KEY_ID_MAX_HEX + 1);
+		get_str(key_id, sa->key_id, SKIP_KEY_ID_MAX_HEX + 1);
 		if (kp)
 		{
 			*kp = sa->kp;
@@ -469,13 +515,13 @@ METHOD(skip_sa_table_t, lookup, skip_lookup_t,
 			.initiator = sa->initiator,
 			.kp = sa->kp,
 		};
-		memcpy(request->local_sid, sa->local_sid, sizeof(sa->local_sid));
-		memcpy(request->peer_sid, sa->peer_sid, sizeof(sa->peer_sid));
-		memcpy(request->key_id, sa->key_id, sizeof(sa->key_id));
+		get_str(request->local_sid, sa->local_sid, sizeof(request->local_sid));
+		get_str(request->peer_sid, sa->peer_sid, sizeof(request->peer_sid));
+		get_str(request->key_id, sa->key_id, sizeof(request->key_id));
 	}
 	if (why)
 	{
-		snprintf(sa->reason, sizeof(sa->reason), "%s", why);
+		set_reason(sa, why);
 		snprintf(reason, SKIP_SA_REASON_MAX, "%s", why);
 	}
 	this->mutex->unlock(this->mutex);
@@ -494,8 +540,7 @@ METHOD(skip_sa_table_t, fetched, void,
 	{
 		chunk_clear(&sa->key);
 		sa->key = chunk_clone(key);
-		memset(sa->key_id, 0, sizeof(sa->key_id));
-		strncpy(sa->key_id, key_id, SKIP_KEY_ID_MAX_HEX);
+		set_str(&sa->key_id, key_id, SKIP_KEY_ID_MAX_HEX);
 		sa->used = TRUE;
 	}
 	this->mutex->unlock(this->mutex);
@@ -510,7 +555,7 @@ METHOD(skip_sa_table_t, failed, void,
 	sa = find(this, id, FALSE, FALSE);
 	if (sa)
 	{
-		snprintf(sa->reason, sizeof(sa->reason), "%s", reason);
+		set_reason(sa, reason);
 	}
 	this->mutex->unlock(this->mutex);
 }
@@ -528,11 +573,11 @@ METHOD(skip_sa_table_t, authorized, bool,
 	if (sa)
 	{
 		*dynamic = sa->used;
-		if (!sa->used && !sa->reason[0] && peer_reason(sa))
+		if (!sa->used && !sa->reason && peer_reason(sa))
 		{
-			snprintf(sa->reason, sizeof(sa->reason), "%s", peer_reason(sa));
+			set_reason(sa, peer_reason(sa));
 		}
-		memcpy(reason, sa->reason, SKIP_SA_REASON_MAX);
+		get_str(reason, sa->reason, SKIP_SA_REASON_MAX);
 		/* the PPK went into the IKE_SA's keys, no lookup needs it again */
 		chunk_clear(&sa->key);
 	}
@@ -576,10 +621,10 @@ static void report(skip_sa_t *sa, skip_sa_list_cb_t cb, void *ctx)
 		.used = sa->used,
 	};
 
-	memcpy(info.peer_sid, sa->peer_sid, sizeof(info.peer_sid));
+	get_str(info.peer_sid, sa->peer_sid, sizeof(info.peer_sid));
 	if (sa->used)
 	{
-		memcpy(info.key_id, sa->key_id, sizeof(info.key_id));
+		get_str(info.key_id, sa->key_id, sizeof(info.key_id));
 	}
 	cb(ctx, &info);
 }
@@ -619,11 +664,19 @@ METHOD(skip_sa_table_t, get_count, u_int,
 	return count;
 }
 
+/** the bytes a string of a state holds */
+static size_t str_bytes(const char *s)
+{
+	return s ? strlen(s) + 1 : 0;
+}
+
 /** the bytes one state holds */
 static size_t sa_bytes(skip_sa_t *sa)
 {
 	return sizeof(*sa) + sa->key.len +
-		   (sa->ppk_id ? sa->ppk_id->get_encoding(sa->ppk_id).len : 0);
+		   (sa->ppk_id ? sa->ppk_id->get_encoding(sa->ppk_id).len : 0) +
+		   str_bytes(sa->local_sid) + str_bytes(sa->peer_sid) +
+		   str_bytes(sa->key_id) + str_bytes(sa->reason);
 }
 
 METHOD(skip_sa_table_t, get_bytes, size_t,

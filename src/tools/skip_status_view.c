@@ -241,7 +241,8 @@ static void print_kp_calls(json_object *doc)
 	if (memory)
 	{
 		printf("  state table: %lld IKE_SAs, %lld bytes (%lld per state "
-			   "plus keys and PPK_IDs)\n", (long long)num(memory, "sa_states"),
+			   "plus strings, keys and PPK_IDs)\n",
+			   (long long)num(memory, "sa_states"),
 			   (long long)num(memory, "sa_bytes"),
 			   (long long)num(memory, "sa_state_size"));
 	}

@@ -209,6 +209,9 @@ scenario_plain_static_ppk_coexists() {
 	expect_ppk_sa a
 	expect_ppk_sa b
 	expect_ping
+	# the plugin keeps no state for an IKE_SA that will never use SKIP
+	skip_status b --json | jq -e '.memory.sa_states == 0' > /dev/null ||
+		fail "b keeps plugin state for the static-PPK IKE_SA"
 	echo "static PPK from a plain peer works on a gateway with the plugin"
 }
 

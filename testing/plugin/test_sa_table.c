@@ -348,19 +348,33 @@ START_TEST(test_bytes)
 
 	ck_assert_uint_eq(sas->get_bytes(sas, &state_size), 0);
 	ck_assert_uint_gt(state_size, 0);
+	/* a state per live IKE_SA: no buffers sized for the longest system ID,
+	 * keyId or reason in its fixed part */
+	ck_assert_uint_le(state_size, 128);
+	/* strings as long as they are: "Alice" and "Carol" */
 	sas->initiate(sas, sa(1, 11), KP_A, "Alice");
 	sas->request_received(sas, sa(2, 22), SKIP_PEER_SKIP, "Carol");
-	ck_assert_uint_eq(sas->get_bytes(sas, &state_size), 2 * state_size);
-	/* a state holds its key until the IKE_SA is authorized */
+	ck_assert_uint_eq(sas->get_bytes(sas, &state_size),
+					  2 * state_size + 6 + 6);
+	/* a state holds its key until the IKE_SA is authorized; "Bob" and the
+	 * keyId "abcd" */
 	sas->response_received(sas, sa(1, 11), SKIP_PEER_SKIP, "Bob");
 	expect_fetch(sa(1, 11), NULL);
 	sas->fetched(sas, sa(1, 11), "abcd", test_key());
 	ck_assert_uint_eq(sas->get_bytes(sas, &state_size),
-					  2 * state_size + test_key().len);
+					  2 * state_size + 12 + 4 + 5 + test_key().len);
 	ck_assert(sas->authorized(sas, sa(1, 11), &dynamic, reason));
-	ck_assert_uint_eq(sas->get_bytes(sas, &state_size), 2 * state_size);
+	ck_assert_uint_eq(sas->get_bytes(sas, &state_size),
+					  2 * state_size + 12 + 4 + 5);
 	ck_assert(sas->remove(sas, sa(2, 22)));
-	ck_assert_uint_eq(sas->get_bytes(sas, &state_size), state_size);
+	ck_assert_uint_eq(sas->get_bytes(sas, &state_size),
+					  state_size + 6 + 4 + 5);
+	/* a reason is kept only when there is one */
+	sas->request_received(sas, sa(3, 33), SKIP_PEER_PLAIN, "");
+	ck_assert(sas->authorized(sas, sa(3, 33), &dynamic, reason));
+	ck_assert(!dynamic);
+	ck_assert_uint_eq(sas->get_bytes(sas, &state_size),
+					  2 * state_size + 6 + 4 + 5 + strlen(reason) + 1);
 }
 END_TEST
 
