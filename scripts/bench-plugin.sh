@@ -20,11 +20,13 @@
 # round holds at least 2 K), the modes in a different order each round, so
 # that the machine's noise hits them alike; the IKE_SAs of a round are
 # deleted after it, outside what is measured. Each charon is started anew for
-# each part. Per mode it prints IKE_SAs/s, the p50/p99 setup time (M at once:
+# each part and warmed up as the part runs (K in flight, or as many at once as
+# charon has threads), so that the plugin's pool of KP connections, empty in a
+# fresh charon, holds as many as the part uses. Per mode it prints IKE_SAs/s, the p50/p99 setup time (M at once:
 # from the first initiate), the CPU time of each side's charon per IKE_SA
 # (utime + stime of /proc/PID/stat around each round, in clock ticks), the
-# plugin's KP calls (p50/p99 in us, measured in the plugin and read from its
-# status socket) and, M at once, each charon's resident memory and the
+# plugin's KP calls (p50/p99 in us, measured in the plugin: the difference of
+# its status socket's histograms before and after the measured IKE_SAs) and, M at once, each charon's resident memory and the
 # plugin's state per live IKE_SA; then the ratios dynamic/static and
 # dynamic/none.
 #
@@ -173,12 +175,23 @@ terminate() {
 		echo "terminating bench-$1 failed" >> "$OUT/errors.log"
 }
 
-# warm_up CHILD: a few IKE_SAs of each mode, not measured (TLS connections
-# to the KPs, allocator pools)
+# warm_up CHILD IN-FLIGHT: IKE_SAs of each mode as the part runs them, not
+# measured: IN-FLIGHT at a time ("all" at once), so that the plugin's pool
+# holds as many warm TLS connections to its KP as the part will use (a fresh
+# charon's pool is empty and grows to the number of concurrent KP calls), and
+# the allocators' pools are filled
 warm_up() {
-	local mode
+	local mode how n
+	case $2 in
+		1) how=(-n 2) ;;
+		all)
+			# charon's threads bound how many KP calls run at once
+			n=$(( M < threads ? M : threads ))
+			how=(-n "$n" -a -t $(( 30 + n / 10 ))) ;;
+		*) how=(-n "$2" -k "$2") ;;
+	esac
 	for mode in $MODES; do
-		vici_bench -i "bench-$mode" $1 -n 2 >> "$OUT/warm-up.log" 2>&1 ||
+		vici_bench -i "bench-$mode" $1 "${how[@]}" >> "$OUT/warm-up.log" 2>&1 ||
 			echo "warm-up of bench-$mode failed" >> "$OUT/errors.log"
 		terminate "$mode"
 	done
@@ -200,16 +213,43 @@ add() {
 	FIG[$1,$2,$3]=$(( ${FIG[$1,$2,$3]:-0} + $4 ))
 }
 
-# the KP calls of the dynamic mode, from both plugins' statistics
-kp_figures() {
-	local part=$1 s role
+# kp_role SIDE: the role of a side's KP calls in kp_calls
+kp_role() {
+	if [ "$1" = a ]; then echo initiator; else echo responder; fi
+}
+
+# kp_before PART: both plugins' KP call histograms before the part's
+# measured IKE_SAs (the warm-up's calls are among them)
+kp_before() {
+	local s
 	for s in a b; do
-		role=initiator
-		[ "$s" = b ] && role=responder
+		status_json "$s" > "$OUT/$1-status-$s-before.json"
+	done
+}
+
+# the KP calls of the dynamic mode since kp_before, from both plugins'
+# statistics: p50/p99 of the difference of the histograms' buckets
+# ([upper bound in us, count]), so only the measured IKE_SAs' calls count
+kp_figures() {
+	local part=$1 s
+	for s in a b; do
 		status_json "$s" > "$OUT/$part-status-$s.json"
-		figure "$part" dynamic "kp_$s" "$(jq -r --arg r "$role" \
-			'.kp_calls[$r] // {} | "\(.p50_us // "-")/\(.p99_us // "-")"' \
-			"$OUT/$part-status-$s.json")"
+		figure "$part" dynamic "kp_$s" "$(jq -rn --arg r "$(kp_role "$s")" \
+			--slurpfile before "$OUT/$part-status-$s-before.json" \
+			--slurpfile after "$OUT/$part-status-$s.json" '
+			def buckets($doc): $doc[0].kp_calls[$r].buckets // []
+				| map({ key: (.[0] | tostring), value: .[1] }) | from_entries;
+			buckets($before) as $b
+			| [buckets($after) | to_entries[]
+				| [(.key | tonumber), .value - ($b[.key] // 0)]
+				| select(.[1] > 0)] | sort_by(.[0]) as $d
+			| ($d | map(.[1]) | add // 0) as $n
+			# the upper bound of the bucket holding the rank, as the plugin
+			# computes p50_us/p99_us
+			| def pct($p): (($n * $p + 99) / 100 | floor) as $rank
+				| first(foreach $d[] as $x (0; . + $x[1];
+					if . >= $rank then $x[0] else empty end));
+			if $n == 0 then "-/-" else "\(pct(50))/\(pct(99))" end')"
 	done
 }
 
@@ -225,7 +265,8 @@ rounds() {
 	fi
 	[ "$rounds" -le "$N" ] || rounds=$N
 	charons_fresh
-	warm_up "$child"
+	warm_up "$child" "$k"
+	kp_before "$part"
 	order=($MODES)
 	for r in $(seq "$rounds"); do
 		# this round's share of N
@@ -258,7 +299,8 @@ at_once() {
 	local part=$1 child=$2 mode c0a c0b r0a r0b re out s
 	for mode in $MODES; do
 		charons_fresh
-		warm_up "$child"
+		warm_up "$child" all
+		[ "$mode" != dynamic ] || kp_before "$part"
 		c0a=$(cpu_ticks a) c0b=$(cpu_ticks b) re=$(retransmits)
 		k0a=$(cpu_ticks a kp) k0b=$(cpu_ticks b kp)
 		r0a=$(rss_kb a) r0b=$(rss_kb b)

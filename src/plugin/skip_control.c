@@ -127,7 +127,8 @@ static json_object *counters_json(private_skip_control_t *this)
  */
 static json_object *latency_json(const skip_latency_t *latency)
 {
-	json_object *obj = json_object_new_object();
+	json_object *obj = json_object_new_object(), *buckets, *bucket;
+	u_int i;
 
 	json_object_object_add(obj, "count", json_object_new_int64(latency->count));
 	json_object_object_add(obj, "p50_us", json_object_new_int64(
@@ -138,6 +139,22 @@ static json_object *latency_json(const skip_latency_t *latency)
 						   json_object_new_int64(latency->max_us));
 	json_object_object_add(obj, "mean_us", json_object_new_int64(
 			latency->count ? latency->sum_us / latency->count : 0));
+	/* [upper bound (us), count] of the buckets that counted a call: two
+	 * documents subtracted give the calls in between (bench-plugin.sh) */
+	buckets = json_object_new_array();
+	for (i = 0; i < SKIP_LATENCY_BUCKETS; i++)
+	{
+		if (latency->buckets[i])
+		{
+			bucket = json_object_new_array();
+			json_object_array_add(bucket, json_object_new_int64(
+									skip_latency_bucket_max(i)));
+			json_object_array_add(bucket, json_object_new_int64(
+									latency->buckets[i]));
+			json_object_array_add(buckets, bucket);
+		}
+	}
+	json_object_object_add(obj, "buckets", buckets);
 	return obj;
 }
 

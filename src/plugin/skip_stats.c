@@ -43,8 +43,10 @@ static u_int bucket(uint64_t us)
 	return 16 + (exp - 4) * 8 + ((us >> (exp - 3)) & 7);
 }
 
-/** the largest duration a bucket holds */
-static uint32_t bucket_max(u_int i)
+/*
+ * Described in header
+ */
+uint32_t skip_latency_bucket_max(u_int i)
 {
 	u_int exp, eighth;
 
@@ -88,7 +90,7 @@ uint32_t skip_latency_percentile(const skip_latency_t *this, u_int percent)
 		seen += this->buckets[i];
 		if (seen >= rank)
 		{
-			return min(bucket_max(i), this->max_us);
+			return min(skip_latency_bucket_max(i), this->max_us);
 		}
 	}
 	return this->max_us;

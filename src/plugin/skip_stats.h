@@ -61,6 +61,16 @@ void skip_latency_add(skip_latency_t *this, uint64_t us);
 uint32_t skip_latency_percentile(const skip_latency_t *this, u_int percent);
 
 /**
+ * The largest duration a bucket holds: calls of bucket i took more than
+ * bucket i - 1's and at most this long. Lets a reader of the exported buckets
+ * subtract two histograms and take percentiles of what happened in between.
+ *
+ * @param i			bucket, 0..SKIP_LATENCY_BUCKETS - 1
+ * @return			duration in microseconds
+ */
+uint32_t skip_latency_bucket_max(u_int i);
+
+/**
  * The counters since charon started.
  */
 struct skip_stats_values_t {

@@ -438,6 +438,11 @@ scenario_status_view() {
 		fail "b's timed KP calls do not match its keys_by_id"
 	jq -e '.kp_calls.initiator.p50_us > 0 and .kp_calls.initiator.p99_us >= .kp_calls.initiator.p50_us' <<< "$st" > /dev/null ||
 		fail "a's KP call percentiles are not plausible"
+	# its buckets hold every call, in rising order, p99 at one's bound
+	jq -e '.kp_calls.initiator | (.buckets | map(.[1]) | add) == .count
+		and (.buckets | map(.[0])) == (.buckets | map(.[0]) | sort)
+		and (.p99_us as $p | any(.buckets[]; .[0] == $p) or $p == .max_us)' \
+		<<< "$st" > /dev/null || fail "a's KP call buckets do not match its count"
 	# the live IKE_SA's state, in bytes
 	jq -e '.memory.sa_states == (.sas | length) and .memory.sa_bytes >= .memory.sa_states * .memory.sa_state_size and .memory.sa_state_size > 0' \
 		"$OUT/status-b-up.json" > /dev/null || fail "b's state table bytes are not plausible"

@@ -117,6 +117,45 @@ START_TEST(test_huge_values_bounded)
 }
 END_TEST
 
+START_TEST(test_bucket_bounds)
+{
+	uint32_t values[] = { 0, 1, 15, 16, 17, 23, 24, 31, 32, 100, 1023, 1024,
+						  1025, 123456, (1u << 31) - 1, 1u << 31, UINT32_MAX, };
+	skip_latency_t h;
+	u_int i, j, hit;
+
+	/* the exported bounds rise and cover every duration */
+	for (j = 1; j < SKIP_LATENCY_BUCKETS; j++)
+	{
+		ck_assert_uint_gt(skip_latency_bucket_max(j),
+						  skip_latency_bucket_max(j - 1));
+	}
+	ck_assert_uint_eq(skip_latency_bucket_max(SKIP_LATENCY_BUCKETS - 1),
+					  UINT32_MAX);
+	/* a call lands in the one bucket whose bounds enclose it */
+	for (i = 0; i < countof(values); i++)
+	{
+		memset(&h, 0, sizeof(h));
+		skip_latency_add(&h, values[i]);
+		hit = SKIP_LATENCY_BUCKETS;
+		for (j = 0; j < SKIP_LATENCY_BUCKETS; j++)
+		{
+			if (h.buckets[j])
+			{
+				ck_assert_uint_eq(hit, SKIP_LATENCY_BUCKETS);
+				hit = j;
+			}
+		}
+		ck_assert_uint_lt(hit, SKIP_LATENCY_BUCKETS);
+		ck_assert_uint_le(values[i], skip_latency_bucket_max(hit));
+		if (hit)
+		{
+			ck_assert_uint_gt(values[i], skip_latency_bucket_max(hit - 1));
+		}
+	}
+}
+END_TEST
+
 Suite *latency_suite(void)
 {
 	Suite *s = suite_create("latency");
@@ -128,6 +167,7 @@ Suite *latency_suite(void)
 	tcase_add_test(tc, test_rank_rounds_up);
 	tcase_add_test(tc, test_resolution);
 	tcase_add_test(tc, test_huge_values_bounded);
+	tcase_add_test(tc, test_bucket_bounds);
 	suite_add_tcase(s, tc);
 	return s;
 }
