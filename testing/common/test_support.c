@@ -89,12 +89,85 @@ int test_listen(unsigned *port)
 	return fd;
 }
 
+/** lowest port the test ports are taken from */
+#define TEST_PORT_LOW 10000
+
+/**
+ * The first port of the range the kernel takes ephemeral ports from
+ * (bind() to port 0, the local port of every outgoing connection).
+ */
+static unsigned ephemeral_low(void)
+{
+	unsigned low = 32768, high;
+	FILE *file;
+
+	file = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+	if (file)
+	{
+		if (fscanf(file, "%u %u", &low, &high) != 2)
+		{
+			low = 32768;
+		}
+		fclose(file);
+	}
+	return low;
+}
+
+/**
+ * Whether 127.0.0.1:port can be bound right now.
+ */
+static bool port_bindable(unsigned port)
+{
+	struct sockaddr_in addr = {
+		.sin_family = AF_INET,
+		.sin_port = htons(port),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	bool ok;
+	int fd;
+
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	ok = fd >= 0 && bind(fd, (struct sockaddr*)&addr, sizeof(addr)) == 0;
+	if (fd >= 0)
+	{
+		close(fd);
+	}
+	return ok;
+}
+
+/*
+ * Ports are taken below the ephemeral range, one after another from a
+ * start that depends on the process: a port the kernel handed out with
+ * bind() to port 0 could be handed out again, or become the local port of
+ * one of the many connections a test makes, before the server the test
+ * starts binds it.
+ */
 unsigned test_free_port(void)
 {
-	unsigned port;
+	static unsigned next;
+	unsigned low = TEST_PORT_LOW, high = ephemeral_low(), span, port, i;
 
-	close(test_listen(&port));
-	return port;
+	if (high < low + 1000)
+	{	/* no room below the ephemeral range: let the kernel choose */
+		close(test_listen(&port));
+		return port;
+	}
+	span = high - low;
+	if (!next)
+	{
+		next = low + ((unsigned)getpid() * 977u) % span;
+	}
+	for (i = 0; i < span; i++)
+	{
+		port = next;
+		next = low + (next - low + 1) % span;
+		if (port_bindable(port))
+		{
+			return port;
+		}
+	}
+	ck_abort_msg("no free TCP port below %u", high);
+	return 0;
 }
 
 bool test_port_accepts(unsigned port)

@@ -42,7 +42,8 @@ int test_run_suites(Suite *(*const suites[])(void), enum print_output mode);
 bool test_make_credentials(const char *dir);
 
 /**
- * A TCP port on 127.0.0.1 that is free right now.
+ * A TCP port on 127.0.0.1 that is free right now, below the ephemeral
+ * port range, never the same twice in one process.
  */
 unsigned test_free_port(void);
 
