@@ -114,9 +114,10 @@ static unsigned ephemeral_low(void)
 }
 
 /**
- * Whether 127.0.0.1:port can be bound right now.
+ * Whether a TCP socket can be bound to (or connected to) 127.0.0.1:port
+ * right now.
  */
-static bool port_bindable(unsigned port)
+static bool loopback_try(unsigned port, bool do_connect)
 {
 	struct sockaddr_in addr = {
 		.sin_family = AF_INET,
@@ -127,7 +128,9 @@ static bool port_bindable(unsigned port)
 	int fd;
 
 	fd = socket(AF_INET, SOCK_STREAM, 0);
-	ok = fd >= 0 && bind(fd, (struct sockaddr*)&addr, sizeof(addr)) == 0;
+	ok = fd >= 0 && (do_connect ?
+			connect(fd, (struct sockaddr*)&addr, sizeof(addr)) :
+			bind(fd, (struct sockaddr*)&addr, sizeof(addr))) == 0;
 	if (fd >= 0)
 	{
 		close(fd);
@@ -161,7 +164,7 @@ unsigned test_free_port(void)
 	{
 		port = next;
 		next = low + (next - low + 1) % span;
-		if (port_bindable(port))
+		if (loopback_try(port, false))
 		{
 			return port;
 		}
@@ -172,21 +175,7 @@ unsigned test_free_port(void)
 
 bool test_port_accepts(unsigned port)
 {
-	struct sockaddr_in addr = {
-		.sin_family = AF_INET,
-		.sin_port = htons(port),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	};
-	bool ok;
-	int fd;
-
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	ok = fd >= 0 && connect(fd, (struct sockaddr*)&addr, sizeof(addr)) == 0;
-	if (fd >= 0)
-	{
-		close(fd);
-	}
-	return ok;
+	return loopback_try(port, true);
 }
 
 pid_t test_spawn(char *const argv[], const char *log)

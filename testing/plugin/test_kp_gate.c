@@ -188,6 +188,7 @@ Suite *kp_gate_suite(void)
 	tcase_add_test(tc, test_disabled_never_closes);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("hung KP");
+	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, test_hung_kp_not_asked_again);
 	tcase_add_test(tc, test_hung_kp_asked_again_without_fail_fast);
 	suite_add_tcase(s, tc);

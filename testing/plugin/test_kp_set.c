@@ -416,6 +416,9 @@ Suite *kp_set_suite(void)
 	Suite *s = suite_create("kp_set");
 	TCase *tc = tcase_create("profiles");
 
+	/* real KP clients (TLS set-up) and refresh threads: slow on a loaded
+	 * machine, not a hang */
+	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, test_initiator_profile);
 	tcase_add_test(tc, test_responder_profile);
 	tcase_add_test(tc, test_announce_known);
